@@ -1,0 +1,68 @@
+package io.fleetca.api;
+
+import io.fleetca.auth.Authenticator;
+import io.fleetca.auth.Caller;
+import io.fleetca.ca.LoadedCa;
+import io.fleetca.common.FleetCaException;
+import io.fleetca.common.ProblemType;
+import io.fleetca.ra.CaAdministration;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+
+/** CA certificates (public) and CA creation (admin). */
+@Path("/api/v1/cas")
+public class CaResource {
+
+    static final String PKIX_CERT = "application/pkix-cert";
+    static final String PEM_FILE = "application/x-pem-file";
+
+    @Inject
+    CaAdministration cas;
+
+    @Inject
+    Authenticator auth;
+
+    @Inject
+    JsonBody json;
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public List<Dtos.CaView> list() {
+        return cas.list().stream().map(Dtos.CaView::of).toList();
+    }
+
+    /** PEM by default; DER with {@code Accept: application/pkix-cert} (RFC 2585 §4.1), as AIA caIssuers clients expect. */
+    @GET
+    @Path("/{caId}/certificate")
+    public Response certificate(@PathParam("caId") String caId, @HeaderParam(HttpHeaders.ACCEPT) String accept)
+            throws IOException {
+        LoadedCa ca = cas.find(caId).orElseThrow(() -> new FleetCaException(ProblemType.NOT_FOUND, "no CA " + caId));
+        if (accept != null && accept.contains(PKIX_CERT)) {
+            return Response.ok(ca.certificate().getEncoded(), PKIX_CERT).build();
+        }
+        return Response.ok(Pem.certificate(ca.certificate()), PEM_FILE).build();
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response create(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, String body) {
+        Caller caller = auth.admin(authorization);
+        Dtos.CreateCa request = json.read(body, Dtos.CreateCa.class);
+        LoadedCa ca = cas.create(caller.actor(), request.id(), request.subject(), request.parentId(), request.keyAlgorithm(),
+                request.validityDays());
+        return Response.created(URI.create("/api/v1/cas/" + ca.id())).entity(Dtos.CaView.of(ca)).build();
+    }
+}

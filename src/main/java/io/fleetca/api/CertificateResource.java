@@ -1,0 +1,43 @@
+package io.fleetca.api;
+
+import io.fleetca.auth.Authenticator;
+import io.fleetca.common.FleetCaException;
+import io.fleetca.common.ProblemType;
+import io.fleetca.common.SerialNumber;
+import io.fleetca.registry.CertificateRecord;
+import io.fleetca.registry.IssuanceLedger;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+
+/** One certificate's record and PEM, by serial (lowercase hex). */
+@Path("/api/v1/certificates")
+public class CertificateResource {
+
+    @Inject
+    IssuanceLedger ledger;
+
+    @Inject
+    Authenticator auth;
+
+    @GET
+    @Path("/{serial}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Dtos.CertificateView get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                                    @PathParam("serial") String serial) {
+        auth.reader(authorization);
+        SerialNumber parsed = SerialNumber.parse(serial).orElseThrow(() -> new FleetCaException(
+                ProblemType.MALFORMED_REQUEST, "serial must be a positive hexadecimal number of at most 20 octets"));
+        List<CertificateRecord> found = ledger.findBySerial(parsed.hex());
+        if (found.isEmpty()) {
+            throw new FleetCaException(ProblemType.NOT_FOUND, "no certificate with serial " + parsed.hex());
+        }
+        return Dtos.CertificateView.of(found.get(0));
+    }
+}

@@ -1,0 +1,128 @@
+package io.fleetca.api;
+
+import io.fleetca.auth.Authenticator;
+import io.fleetca.auth.Caller;
+import io.fleetca.ca.IssuedCertificate;
+import io.fleetca.common.FleetCaException;
+import io.fleetca.common.ProblemType;
+import io.fleetca.ra.EnrollmentRequest;
+import io.fleetca.ra.EnrollmentResult;
+import io.fleetca.ra.EnrollmentService;
+import io.fleetca.registry.DeviceRecord;
+import io.fleetca.registry.DeviceRegistry;
+import io.fleetca.registry.DeviceStatus;
+import io.fleetca.registry.Page;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** Device enrollment (stations) and the device inventory (admins, auditors). */
+@Path("/api/v1/devices")
+public class DeviceResource {
+
+    /** RFC 7030-style pem chain media type (RFC 8555 §9.1). */
+    static final String PEM_CHAIN = "application/pem-certificate-chain";
+    /** Device ids: what fits a CN (ub-common-name 64) and a URL path segment without escaping. */
+    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
+
+    @Inject
+    EnrollmentService enrollment;
+
+    @Inject
+    DeviceRegistry devices;
+
+    @Inject
+    Authenticator auth;
+
+    @Inject
+    JsonBody json;
+
+    @POST
+    @Path("/{deviceId}/certificates")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response enroll(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                           @HeaderParam(HttpHeaders.ACCEPT) String accept,
+                           @PathParam("deviceId") String deviceId, String body) {
+        checkDeviceId(deviceId);
+        Caller station = auth.station(authorization, deviceId);
+        Dtos.EnrollRequest request = json.read(body, Dtos.EnrollRequest.class);
+        EnrollmentResult result = enrollment.enroll(new EnrollmentRequest(station.id(), deviceId, request.profile(),
+                request.csr()));
+        IssuedCertificate issued = result.certificate();
+        Response.ResponseBuilder response = result.created()
+                ? Response.created(URI.create("/api/v1/certificates/" + issued.record().serial()))
+                : Response.ok().location(URI.create("/api/v1/certificates/" + issued.record().serial()));
+        String chain = Pem.chain(issued.chain());
+        String leaf = Pem.certificate(issued.certificate());
+        if (accept != null && accept.contains(PEM_CHAIN)) {
+            return response.type(PEM_CHAIN).entity(leaf + chain).build();
+        }
+        return response.type(MediaType.APPLICATION_JSON).entity(new Dtos.EnrollResponse(issued.record().serial(),
+                issued.record().deviceId(), issued.record().issuerId(), issued.record().profile(),
+                issued.record().notBefore(), issued.record().notAfter(), leaf, chain)).build();
+    }
+
+    @GET
+    @Path("/{deviceId}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Dtos.DeviceView get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                               @PathParam("deviceId") String deviceId) {
+        auth.reader(authorization);
+        DeviceRecord device = devices.find(deviceId)
+                .orElseThrow(() -> new FleetCaException(ProblemType.NOT_FOUND, "device " + deviceId + " is not registered"));
+        return Dtos.DeviceView.of(device, devices.certificatesOf(deviceId));
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Dtos.PageView<Dtos.DeviceView> list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                                               @QueryParam("status") String status,
+                                               @QueryParam("stationId") String stationId,
+                                               @QueryParam("expiringBefore") String expiringBefore,
+                                               @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
+        auth.reader(authorization);
+        Paging paging = Paging.of(page, size);
+        DeviceStatus s = null;
+        if (status != null) {
+            try {
+                s = DeviceStatus.valueOf(status.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new FleetCaException(ProblemType.MALFORMED_REQUEST, "status must be ACTIVE or DECOMMISSIONED");
+            }
+        }
+        Instant before = null;
+        if (expiringBefore != null) {
+            try {
+                before = Instant.parse(expiringBefore);
+            } catch (DateTimeParseException e) {
+                throw new FleetCaException(ProblemType.MALFORMED_REQUEST,
+                        "expiringBefore must be an RFC 3339 UTC timestamp such as 2027-01-01T00:00:00Z");
+            }
+        }
+        Page<DeviceRecord> result = devices.list(s, stationId, before, paging.page(), paging.size());
+        List<Dtos.DeviceView> items = result.items().stream().map(d -> Dtos.DeviceView.of(d, null)).toList();
+        return new Dtos.PageView<>(items, result.total(), result.page(), result.size());
+    }
+
+    private static void checkDeviceId(String deviceId) {
+        if (!DEVICE_ID.matcher(deviceId).matches()) {
+            throw new FleetCaException(ProblemType.MALFORMED_REQUEST,
+                    "device id must be 1 to 64 characters of letters, digits, '.', '_', ':' or '-', starting with a letter or digit");
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.fleetca.api;
+
+import io.fleetca.ca.LoadedCa;
+import io.fleetca.registry.AuditEventRecord;
+import io.fleetca.registry.CertificateRecord;
+import io.fleetca.registry.DeviceRecord;
+import io.fleetca.registry.StationRecord;
+import java.time.Instant;
+import java.util.List;
+
+/** JSON shapes of the REST API (openapi.yaml is the contract). */
+final class Dtos {
+    private Dtos() {}
+
+    record CaView(String id, String name, String subject, String keyAlgorithm, String parentId, Instant notBefore,
+                  Instant notAfter, String sha256, String certificate) {
+        static CaView of(LoadedCa ca) {
+            return new CaView(ca.id(), ca.id(), ca.record().subject(), ca.record().keyAlgorithm(), ca.record().parentId(),
+                    ca.record().notBefore(), ca.record().notAfter(), ca.record().sha256(), Pem.certificate(ca.certificate()));
+        }
+    }
+
+    record CreateCa(String id, String subject, String parentId, String keyAlgorithm, Integer validityDays) {}
+
+    record RegisterStation(String name, Object publicKey, List<String> profiles, String deviceIdPattern,
+                           Integer maxEnrollmentsPerHour) {}
+
+    record StationView(String id, String name, Object publicKey, List<String> profiles, String deviceIdPattern,
+                       int maxEnrollmentsPerHour, boolean enabled, Instant createdAt, Instant disabledAt) {}
+
+    record EnrollRequest(String profile, String csr) {}
+
+    record EnrollResponse(String serial, String deviceId, String issuerId, String profile, Instant notBefore,
+                          Instant notAfter, String certificate, String chain) {}
+
+    record CertificateView(String serial, String issuerId, String status, String deviceId, String stationId,
+                           String profile, Instant notBefore, Instant notAfter, Instant reservedAt, Instant issuedAt,
+                           String certificate) {
+        static CertificateView of(CertificateRecord c) {
+            return new CertificateView(c.serial(), c.issuerId(), c.status().name(), c.deviceId(), c.stationId(),
+                    c.profile(), c.notBefore(), c.notAfter(), c.reservedAt(), c.issuedAt(),
+                    c.der() == null ? null : Pem.certificate(c.der()));
+        }
+    }
+
+    record CertificateSummary(String serial, String issuerId, String status, String profile, Instant notBefore,
+                              Instant notAfter) {
+        static CertificateSummary of(CertificateRecord c) {
+            return new CertificateSummary(c.serial(), c.issuerId(), c.status().name(), c.profile(), c.notBefore(), c.notAfter());
+        }
+    }
+
+    record DeviceView(String id, String status, String stationId, Instant createdAt, Instant updatedAt,
+                      List<CertificateSummary> certificates) {
+        static DeviceView of(DeviceRecord d, List<CertificateRecord> certs) {
+            return new DeviceView(d.id(), d.status().name(), d.stationId(), d.createdAt(), d.updatedAt(),
+                    certs == null ? null : certs.stream().map(CertificateSummary::of).toList());
+        }
+    }
+
+    record PageView<T>(List<T> items, long total, int page, int size) {}
+
+    record AuditEventView(long seq, Instant occurredAt, String actor, String action, String target, String details,
+                          String prevHash, String hash) {
+        static AuditEventView of(AuditEventRecord e) {
+            return new AuditEventView(e.seq(), e.occurredAt(), e.actor(), e.action(), e.target(), e.details(),
+                    e.prevHash(), e.hash());
+        }
+    }
+
+    record AuditVerification(boolean intact, long eventsChecked, Long firstBrokenSeq, String reason) {}
+}

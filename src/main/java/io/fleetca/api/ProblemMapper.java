@@ -1,0 +1,77 @@
+package io.fleetca.api;
+
+import io.fleetca.common.FleetCaException;
+import io.fleetca.common.ProblemType;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * The one place refusals become {@code application/problem+json} (RFC 9457). A 4xx names
+ * what was wrong; a 5xx says nothing internal (the cause goes to the log only).
+ */
+public class ProblemMapper {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    @ServerExceptionMapper
+    public Response fleetCa(FleetCaException e) {
+        if (e.type().status() >= 500 && e.type() != ProblemType.KEY_STORE_UNAVAILABLE) {
+            LOG.errorf("Refused with %s: %s", e.type().slug(), e.getMessage());
+            return response(e.type(), "FleetCA could not complete the request; the event is logged", null);
+        }
+        Response.ResponseBuilder b = builder(e.type(), e.getMessage());
+        e.retryAfter().ifPresent(d -> b.header("Retry-After", Math.max(1, d.toSeconds())));
+        if (e.type() == ProblemType.UNAUTHORIZED) {
+            // RFC 6750 §3: tell the client which scheme to use.
+            b.header("WWW-Authenticate", "Bearer realm=\"fleetca\"");
+        }
+        return b.build();
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        ProblemType type = switch (status) {
+            case 404 -> ProblemType.NOT_FOUND;
+            case 405 -> ProblemType.MALFORMED_REQUEST;
+            case 406 -> ProblemType.NOT_ACCEPTABLE;
+            case 413 -> ProblemType.PAYLOAD_TOO_LARGE;
+            case 415 -> ProblemType.UNSUPPORTED_MEDIA_TYPE;
+            default -> status >= 500 ? ProblemType.INTERNAL : ProblemType.MALFORMED_REQUEST;
+        };
+        if (status >= 500) {
+            LOG.error("Request failed", e);
+            return response(ProblemType.INTERNAL, "FleetCA could not complete the request; the event is logged", null);
+        }
+        String detail = switch (status) {
+            case 404 -> "no such resource";
+            case 405 -> "method not allowed on this resource";
+            case 406 -> "the requested media type is not available here";
+            case 415 -> "send the request body as application/json";
+            default -> "the request is malformed";
+        };
+        return Response.status(status).type(Problem.MEDIA_TYPE)
+                .entity(new Problem(type.uri(), type.title(), status, detail)).build();
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Exception e) {
+        LOG.error("Unexpected failure", e);
+        return response(ProblemType.INTERNAL, "FleetCA could not complete the request; the event is logged", null);
+    }
+
+    static Response response(ProblemType type, String detail, Long retryAfterSeconds) {
+        Response.ResponseBuilder b = builder(type, detail);
+        if (retryAfterSeconds != null) {
+            b.header("Retry-After", retryAfterSeconds);
+        }
+        return b.build();
+    }
+
+    private static Response.ResponseBuilder builder(ProblemType type, String detail) {
+        return Response.status(type.status()).type(Problem.MEDIA_TYPE)
+                .entity(new Problem(type.uri(), type.title(), type.status(), detail));
+    }
+}

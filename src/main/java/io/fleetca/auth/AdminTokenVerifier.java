@@ -1,0 +1,113 @@
+package io.fleetca.auth;
+
+import io.fleetca.common.FleetCaException;
+import io.fleetca.common.ProblemType;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.util.List;
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jwk.HttpsJwks;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.keys.resolvers.HttpsJwksVerificationKeyResolver;
+import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
+import org.jose4j.keys.resolvers.VerificationKeyResolver;
+import org.jose4j.lang.JoseException;
+
+/**
+ * Verifies admin and auditor JWTs against the JWKS named by fleetca.auth.admin-jwks:
+ * RS256 or ES256, iss = fleetca.auth.admin-issuer, aud contains fleetca, exp at most one hour
+ * ahead and at most one hour after iat, and a groups claim with admin or auditor.
+ */
+@ApplicationScoped
+public class AdminTokenVerifier {
+
+    static final int MAX_LIFETIME_SECONDS = 3600;
+
+    @Inject
+    AuthConfig config;
+
+    @Inject
+    Clock clock;
+
+    private volatile VerificationKeyResolver httpsResolver;
+    private volatile FileResolver fileResolver;
+
+    private record FileResolver(FileTime modified, VerificationKeyResolver resolver) {}
+
+    Caller verify(String token) {
+        TokenHeader.parse(token).refuseUnsafeAlgorithms();
+        JwtConsumer consumer = new JwtConsumerBuilder()
+                .setEvaluationTime(NumericDate.fromMilliseconds(clock.millis()))
+                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
+                        AlgorithmIdentifiers.RSA_USING_SHA256, AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256)
+                .setVerificationKeyResolver(resolver())
+                .setExpectedIssuer(config.adminIssuer())
+                .setExpectedAudience(config.audience())
+                .setRequireExpirationTime()
+                .setMaxFutureValidityInMinutes(MAX_LIFETIME_SECONDS / 60)
+                .setAllowedClockSkewInSeconds((int) config.clockSkew().toSeconds())
+                .build();
+        JwtClaims claims;
+        try {
+            claims = consumer.processToClaims(token);
+        } catch (InvalidJwtException e) {
+            throw JwtFailures.explain(e, config.adminIssuer());
+        }
+        try {
+            if (claims.getIssuedAt() != null
+                    && claims.getExpirationTime().getValue() - claims.getIssuedAt().getValue() > MAX_LIFETIME_SECONDS) {
+                throw Unauthorized.because("admin tokens may live at most one hour (exp - iat)");
+            }
+            List<String> groups = claims.hasClaim("groups") ? claims.getStringListClaimValue("groups") : List.of();
+            String subject = claims.getSubject() == null ? "unknown" : claims.getSubject();
+            if (groups.contains("admin")) {
+                return new Caller(Caller.Role.ADMIN, subject);
+            }
+            if (groups.contains("auditor")) {
+                return new Caller(Caller.Role.AUDITOR, subject);
+            }
+            throw new FleetCaException(ProblemType.FORBIDDEN, "the token's groups contain neither admin nor auditor");
+        } catch (MalformedClaimException e) {
+            throw Unauthorized.because("the groups claim must be a list of strings");
+        }
+    }
+
+    private VerificationKeyResolver resolver() {
+        String jwks = config.adminJwks().orElseThrow(() ->
+                Unauthorized.because("admin authentication is not configured (fleetca.auth.admin-jwks)"));
+        if (jwks.startsWith("https://")) {
+            VerificationKeyResolver r = httpsResolver;
+            if (r == null) {
+                r = new HttpsJwksVerificationKeyResolver(new HttpsJwks(jwks));
+                httpsResolver = r;
+            }
+            return r;
+        }
+        // A file is re-read when it changes, so keys can rotate without a restart.
+        Path path = Path.of(jwks);
+        try {
+            FileTime modified = Files.getLastModifiedTime(path);
+            FileResolver cached = fileResolver;
+            if (cached == null || !cached.modified().equals(modified)) {
+                cached = new FileResolver(modified, new JwksVerificationKeyResolver(
+                        new JsonWebKeySet(Files.readString(path)).getJsonWebKeys()));
+                fileResolver = cached;
+            }
+            return cached.resolver();
+        } catch (IOException | JoseException e) {
+            throw new IllegalStateException("cannot read the admin JWKS named by fleetca.auth.admin-jwks", e);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.fleetca.auth;
+
+import io.fleetca.common.FleetCaException;
+import io.fleetca.common.ProblemType;
+import io.fleetca.registry.StationRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * The one place resources ask who is calling. Each method verifies the credential and
+ * the role the endpoint needs, or throws a 401/403 problem.
+ */
+@ApplicationScoped
+public class Authenticator {
+
+    @Inject
+    AdminTokenVerifier admins;
+
+    @Inject
+    StationTokenVerifier stationTokens;
+
+    @Inject
+    StationRegistry stations;
+
+    /** Full rights: an admin JWT. */
+    public Caller admin(String authorization) {
+        Caller caller = operator(authorization);
+        if (caller.role() != Caller.Role.ADMIN) {
+            throw new FleetCaException(ProblemType.FORBIDDEN, "auditors have read-only access");
+        }
+        return caller;
+    }
+
+    /** Read-only rights: an admin or auditor JWT. */
+    public Caller reader(String authorization) {
+        return operator(authorization);
+    }
+
+    /** An enrollment token signed by a registered, enabled station for exactly this device. */
+    public Caller station(String authorization, String deviceId) {
+        return stationTokens.verify(BearerToken.from(authorization), deviceId);
+    }
+
+    private Caller operator(String authorization) {
+        String token = BearerToken.from(authorization);
+        try {
+            return admins.verify(token);
+        } catch (FleetCaException e) {
+            // A valid-looking station token here is a station trying an operator endpoint: say so plainly.
+            String kid = TokenHeader.parse(token).kid();
+            if (kid != null && e.type() == ProblemType.UNAUTHORIZED && stations.find(kid).isPresent()) {
+                throw new FleetCaException(ProblemType.FORBIDDEN, "station credentials cannot call admin or auditor endpoints");
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package io.fleetca.ca;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.Optional;
+
+/** Settings of the signing side. */
+@ConfigMapping(prefix = "fleetca")
+public interface CaConfig {
+
+    /**
+     * Base URL under which brokers reach FleetCA's public endpoints; it is written into
+     * every certificate (CRL distribution point, OCSP and CA-issuers URLs), so it must be stable.
+     */
+    @WithDefault("http://localhost:8080")
+    String publicUrl();
+
+    /** Issuing CA used for profiles that name none; defaults to the only issuing CA when there is one. */
+    Optional<String> defaultIssuer();
+}

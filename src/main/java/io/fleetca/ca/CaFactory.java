@@ -1,0 +1,162 @@
+package io.fleetca.ca;
+
+import io.fleetca.common.FleetCaException;
+import io.fleetca.common.ProblemType;
+import io.fleetca.common.SerialNumber;
+import io.fleetca.keys.CaKeyStore;
+import io.fleetca.keys.KeyStoreUnavailableException;
+import io.fleetca.registry.CaRecord;
+import io.fleetca.registry.CaRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Consumer;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.bc.BcX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.operator.ContentSigner;
+
+/**
+ * Creates root and issuing CAs. Steps:
+ * <ol>
+ *   <li>check the id, the subject and the parent;</li>
+ *   <li>generate the key pair inside the key store (it never leaves it);</li>
+ *   <li>build the CA certificate (RFC 5280 §4.2.1.9 basicConstraints cA, §4.2.1.3 keyCertSign and cRLSign)
+ *       and sign it with the new key (root) or the parent's key (issuing CA);</li>
+ *   <li>store the key under its alias with the certificate chain;</li>
+ *   <li>record the CA, and run the caller's step (its audit event), in one transaction.</li>
+ * </ol>
+ */
+@ApplicationScoped
+public class CaFactory {
+
+    static final String KEY_ALIAS_PREFIX = "fleetca-ca-";
+
+    @Inject
+    CaKeyStore keys;
+
+    @Inject
+    CaRegistry registry;
+
+    @Inject
+    CaDirectory directory;
+
+    @Inject
+    Clock clock;
+
+    private final SecureRandom random = new SecureRandom();
+
+    public LoadedCa create(CaSpec spec, Consumer<CaRecord> inSameTransaction) {
+        if (spec.id() == null || !spec.id().matches("[a-z0-9][a-z0-9-]{0,62}")) {
+            throw new FleetCaException(ProblemType.MALFORMED_REQUEST,
+                    "id must be 1 to 63 lowercase letters, digits or '-', starting with a letter or digit");
+        }
+        if (directory.find(spec.id()).isPresent()) {
+            throw new FleetCaException(ProblemType.CONFLICT, "a CA with id " + spec.id() + " already exists");
+        }
+        X500Name subject = parseSubject(spec.subject());
+        LoadedCa parent = spec.parentId().map(id -> directory.find(id).orElseThrow(() ->
+                new FleetCaException(ProblemType.MALFORMED_REQUEST, "parent CA " + id + " does not exist"))).orElse(null);
+        if (spec.validity().isNegative() || spec.validity().isZero()) {
+            throw new FleetCaException(ProblemType.MALFORMED_REQUEST, "validity must be positive");
+        }
+        Instant now = clock.instant();
+        Instant notBefore = now.minus(Duration.ofMinutes(5)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant notAfter = now.plus(spec.validity()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        if (parent != null && notAfter.isAfter(parent.record().notAfter())) {
+            // RFC 5280 §6.1.3: a child cannot outlive the parent that vouches for it.
+            notAfter = parent.record().notAfter();
+        }
+
+        try {
+            CaKeyStore.PendingKey key = keys.generate(spec.keyAlgorithm());
+            SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(key.publicKey().getEncoded());
+            BcX509ExtensionUtils ext = new BcX509ExtensionUtils();
+            X509v3CertificateBuilder builder = new X509v3CertificateBuilder(
+                    parent == null ? subject : parent.certificate().getSubject(),
+                    SerialNumber.random(random).value(), Date.from(notBefore), Date.from(notAfter), subject, spki);
+            builder.addExtension(Extension.basicConstraints, true,
+                    parent == null ? new BasicConstraints(true) : new BasicConstraints(0));
+            builder.addExtension(Extension.keyUsage, true,
+                    new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
+            builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(spki));
+            if (parent != null) {
+                builder.addExtension(Extension.authorityKeyIdentifier, false,
+                        new org.bouncycastle.asn1.x509.AuthorityKeyIdentifier(parent.subjectKeyIdentifier()));
+            }
+            ContentSigner signer = parent == null
+                    ? HsmContentSigner.forPendingKey(key, spec.keyAlgorithm().signatureAlgorithm())
+                    : HsmContentSigner.forStoredKey(keys, parent.record().keyAlias(), parent.keyAlgorithm().signatureAlgorithm());
+            X509CertificateHolder cert = builder.build(signer);
+
+            List<X509CertificateHolder> chain = new ArrayList<>();
+            chain.add(cert);
+            if (parent != null) {
+                chain.addAll(parent.chain());
+            }
+            String alias = KEY_ALIAS_PREFIX + spec.id();
+            keys.store(alias, key, toJca(chain));
+
+            byte[] der = cert.getEncoded();
+            CaRecord record = new CaRecord(spec.id(), parent == null ? null : parent.id(), subject.toString(), alias,
+                    spec.keyAlgorithm().name(), notBefore, notAfter, der, sha256(der), now);
+            QuarkusTransaction.requiringNew().run(() -> {
+                registry.add(record);
+                inSameTransaction.accept(record);
+            });
+            return directory.find(spec.id()).orElseThrow();
+        } catch (KeyStoreUnavailableException e) {
+            throw new FleetCaException(ProblemType.KEY_STORE_UNAVAILABLE,
+                    "the key store is unavailable; retry later", Duration.ofSeconds(5));
+        } catch (java.io.IOException | CertificateException e) {
+            throw new IllegalStateException("building the CA certificate failed", e);
+        }
+    }
+
+    private static X500Name parseSubject(String subject) {
+        try {
+            X500Name name = new X500Name(subject);
+            if (name.getRDNs().length == 0) {
+                throw new IllegalArgumentException("empty");
+            }
+            return name;
+        } catch (RuntimeException e) {
+            throw new FleetCaException(ProblemType.MALFORMED_REQUEST,
+                    "subject must be a non-empty distinguished name such as 'CN=Fleet Issuing CA,O=Example'");
+        }
+    }
+
+    private static X509Certificate[] toJca(List<X509CertificateHolder> chain) throws CertificateException {
+        JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+        X509Certificate[] out = new X509Certificate[chain.size()];
+        for (int i = 0; i < chain.size(); i++) {
+            out[i] = converter.getCertificate(chain.get(i));
+        }
+        return out;
+    }
+
+    static String sha256(byte[] der) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package io.fleetca.ca;
+
+import io.fleetca.ca.lint.CertificateLinter;
+import io.fleetca.common.FleetCaException;
+import io.fleetca.common.ProblemType;
+import io.fleetca.common.SerialNumber;
+import io.fleetca.keys.CaKeyStore;
+import io.fleetca.keys.KeyAlgorithm;
+import io.fleetca.keys.KeyStoreUnavailableException;
+import io.fleetca.registry.CertificateRecord;
+import io.fleetca.registry.IssuanceLedger;
+import io.fleetca.registry.ReservationOutcome;
+import io.fleetca.registry.SerialReservation;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.AccessDescription;
+import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLDistPoint;
+import org.bouncycastle.asn1.x509.DistributionPoint;
+import org.bouncycastle.asn1.x509.DistributionPointName;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.bc.BcX509ExtensionUtils;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+
+/**
+ * Signs approved issuance requests. It decides nothing: the RA has already checked the
+ * caller, the key and the policy. The cycle (docs: ARCHITECTURE.md, "The issuance cycle"):
+ * <ol>
+ *   <li>compute validity from the profile, capped at the issuer's notAfter;</li>
+ *   <li>reserve a random serial in the ledger and commit it, before the HSM is asked anything;</li>
+ *   <li>build the to-be-signed certificate from the profile and the authorized device id only;</li>
+ *   <li>lint it, signed by a throw-away key, against RFC 5280 rules;</li>
+ *   <li>sign the identical TBS once with the issuing CA's key in the key store, and verify the signature;</li>
+ *   <li>record the DER, and run the caller's step (its audit event), in one transaction; only after that
+ *       commit is the certificate returned.</li>
+ * </ol>
+ */
+@ApplicationScoped
+public class CertificateIssuer {
+
+    private static final int MAX_SERIAL_ATTEMPTS = 3;
+
+    @Inject
+    CaKeyStore keys;
+
+    @Inject
+    IssuanceLedger ledger;
+
+    @Inject
+    CaConfig config;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    MeterRegistry meters;
+
+    private final SecureRandom random = new SecureRandom();
+    private final Map<KeyAlgorithm, KeyPair> lintKeys = new EnumMap<>(KeyAlgorithm.class);
+
+    public IssuedCertificate issue(IssuanceRequest request, Consumer<CertificateRecord> inSameTransaction) {
+        LoadedCa issuer = request.issuer();
+        Instant now = clock.instant();
+        // 1. Validity. RFC 5280 §4.1.2.5: UTCTime/GeneralizedTime carry whole seconds.
+        Instant notBefore = now.minus(request.profile().backdate()).truncatedTo(ChronoUnit.SECONDS);
+        Instant notAfter = now.plus(request.profile().validity()).truncatedTo(ChronoUnit.SECONDS);
+        if (notAfter.isAfter(issuer.record().notAfter())) {
+            notAfter = issuer.record().notAfter();
+        }
+        if (notBefore.isBefore(issuer.record().notBefore())) {
+            notBefore = issuer.record().notBefore();
+        }
+        if (!notAfter.isAfter(now)) {
+            throw new FleetCaException(ProblemType.CONFLICT, "issuing CA " + issuer.id() + " has expired");
+        }
+
+        // 2. Reserve the serial (own committed transaction).
+        SerialNumber serial = reserve(request, notBefore, notAfter, now);
+
+        // 3. Build.
+        X509v3CertificateBuilder builder = build(request, serial, notBefore, notAfter);
+        try {
+            // 4. Lint a copy signed by a throw-away key of the same algorithm.
+            X509CertificateHolder lintCopy = builder.build(new JcaContentSignerBuilder(
+                    issuer.keyAlgorithm().signatureAlgorithm()).build(lintKey(issuer.keyAlgorithm()).getPrivate()));
+            CertificateLinter.lint(lintCopy, issuer.certificate());
+
+            // 5. Sign once in the key store; the TBS must be exactly what was linted.
+            Timer.Sample sample = Timer.start(meters);
+            X509CertificateHolder cert = builder.build(HsmContentSigner.forStoredKey(keys, issuer.record().keyAlias(),
+                    issuer.keyAlgorithm().signatureAlgorithm()));
+            sample.stop(meters.timer("fleetca.signing.duration", "issuer", issuer.id()));
+            if (!Arrays.equals(cert.toASN1Structure().getTBSCertificate().getEncoded(),
+                    lintCopy.toASN1Structure().getTBSCertificate().getEncoded())) {
+                throw new IllegalStateException("signed TBS differs from the linted TBS");
+            }
+            if (!cert.isSignatureValid(new JcaContentVerifierProviderBuilder().build(issuer.certificate()))) {
+                throw new IllegalStateException("the key store produced a signature that does not verify");
+            }
+
+            // 6. Record with the caller's audit event, in one transaction.
+            byte[] der = cert.getEncoded();
+            CertificateRecord record = QuarkusTransaction.requiringNew().call(() -> {
+                CertificateRecord r = ledger.recordIssued(issuer.id(), serial.hex(), der, clock.instant());
+                inSameTransaction.accept(r);
+                return r;
+            });
+            return new IssuedCertificate(record, cert, issuer.chain());
+        } catch (KeyStoreUnavailableException e) {
+            throw new FleetCaException(ProblemType.KEY_STORE_UNAVAILABLE,
+                    "the signing key store is unavailable; retry later", Duration.ofSeconds(5));
+        } catch (OperatorCreationException | GeneralSecurityException | IOException
+                 | org.bouncycastle.cert.CertException e) {
+            throw new IllegalStateException("certificate signing failed", e);
+        }
+    }
+
+    private SerialNumber reserve(IssuanceRequest request, Instant notBefore, Instant notAfter, Instant now) {
+        for (int attempt = 0; attempt < MAX_SERIAL_ATTEMPTS; attempt++) {
+            SerialNumber serial = SerialNumber.random(random);
+            ReservationOutcome outcome = ledger.reserve(new SerialReservation(request.issuer().id(), serial.hex(),
+                    request.deviceId(), request.stationId(), request.profile().name(), request.spkiSha256(),
+                    notBefore, notAfter), now);
+            switch (outcome) {
+                case RESERVED -> { return serial; }
+                case SERIAL_TAKEN -> { /* 2^-127 odds; draw again */ }
+                case KEY_BOUND_TO_OTHER_DEVICE -> throw new FleetCaException(ProblemType.KEY_REUSE,
+                        "this public key is already certified for another device");
+                case DEVICE_DECOMMISSIONED -> throw new FleetCaException(ProblemType.DEVICE_DECOMMISSIONED,
+                        "device " + request.deviceId() + " is decommissioned");
+            }
+        }
+        throw new IllegalStateException("could not reserve a unique serial");
+    }
+
+    private X509v3CertificateBuilder build(IssuanceRequest request, SerialNumber serial, Instant notBefore, Instant notAfter) {
+        LoadedCa issuer = request.issuer();
+        // The subject comes from the profile and the authorized device id, never from the CSR.
+        X500NameBuilder subject = new X500NameBuilder(BCStyle.INSTANCE);
+        if (request.profile().subjectSerialNumber()) {
+            // IEEE 802.1AR §8.6: the DevID subject carries the device serial number.
+            subject.addRDN(BCStyle.SERIALNUMBER, request.deviceId());
+        }
+        subject.addRDN(BCStyle.CN, request.deviceId());
+        X500Name subjectName = subject.build();
+        try {
+            X509v3CertificateBuilder b = new X509v3CertificateBuilder(issuer.certificate().getSubject(), serial.value(),
+                    Date.from(notBefore), Date.from(notAfter), subjectName, request.publicKey());
+            BcX509ExtensionUtils ext = new BcX509ExtensionUtils();
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            // RFC 5280 §4.2.1.3 / RFC 8813 §3: ECDSA and EdDSA keys sign only; RSA keys may also encipher (TLS 1.2 RSA kex).
+            int usage = request.rsaKey() ? KeyUsage.digitalSignature | KeyUsage.keyEncipherment : KeyUsage.digitalSignature;
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
+            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(request.profile().extendedKeyUsages()
+                    .stream().map(CertificateIssuer::keyPurpose).toArray(KeyPurposeId[]::new)));
+            b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(request.publicKey()));
+            b.addExtension(Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(issuer.subjectKeyIdentifier()));
+            String base = config.publicUrl().replaceAll("/+$", "");
+            // RFC 5280 §4.2.1.13 CRL distribution point; §4.2.2.1 AIA with OCSP (RFC 6960) and caIssuers.
+            b.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[] {
+                    new DistributionPoint(new DistributionPointName(new GeneralNames(
+                            new GeneralName(GeneralName.uniformResourceIdentifier, base + "/crl/" + issuer.id() + ".crl"))),
+                            null, null)}));
+            b.addExtension(Extension.authorityInfoAccess, false, AuthorityInformationAccess.getInstance(new DERSequence(
+                    new ASN1Encodable[] {
+                            new AccessDescription(AccessDescription.id_ad_ocsp,
+                                    new GeneralName(GeneralName.uniformResourceIdentifier, base + "/ocsp")),
+                            new AccessDescription(AccessDescription.id_ad_caIssuers,
+                                    new GeneralName(GeneralName.uniformResourceIdentifier,
+                                            base + "/api/v1/cas/" + issuer.id() + "/certificate"))})));
+            return b;
+        } catch (IOException e) {
+            throw new IllegalStateException("building the certificate failed", e);
+        }
+    }
+
+    private static KeyPurposeId keyPurpose(String name) {
+        return switch (name) {
+            case "clientAuth" -> KeyPurposeId.id_kp_clientAuth;
+            case "serverAuth" -> KeyPurposeId.id_kp_serverAuth;
+            default -> throw new IllegalStateException("unknown extended key usage " + name);
+        };
+    }
+
+    private synchronized KeyPair lintKey(KeyAlgorithm algorithm) throws GeneralSecurityException {
+        KeyPair pair = lintKeys.get(algorithm);
+        if (pair == null) {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm.jcaKeyType());
+            generator.initialize(algorithm.generationSpec());
+            pair = generator.generateKeyPair();
+            lintKeys.put(algorithm, pair);
+        }
+        return pair;
+    }
+}

@@ -1,0 +1,38 @@
+package io.fleetca.keys;
+
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+
+/**
+ * The HSM boundary. CA private keys are generated inside the store and never leave it:
+ * callers get public keys and signatures, never key material.
+ */
+public interface CaKeyStore {
+
+    /** Generates a key pair inside the store; the private key stays there until {@link #store} or the pair is dropped. */
+    PendingKey generate(KeyAlgorithm algorithm);
+
+    /** Persists a generated key under {@code alias} with its certificate (chain to the root). */
+    void store(String alias, PendingKey key, X509Certificate[] chain);
+
+    /** Signs {@code data} with the key stored under {@code alias}. */
+    byte[] sign(String alias, String signatureAlgorithm, byte[] data);
+
+    /** True when the store answers and can sign; used by readiness. */
+    boolean isAvailable();
+
+    /** Short description for logs and health: kind and token, never secrets. */
+    String describe();
+
+    /**
+     * A freshly generated key pair whose private half is still inside the store.
+     * {@link #sign} lets the caller self-sign a root or a proof before the key is stored.
+     */
+    interface PendingKey {
+        PublicKey publicKey();
+
+        KeyAlgorithm algorithm();
+
+        byte[] sign(String signatureAlgorithm, byte[] data);
+    }
+}

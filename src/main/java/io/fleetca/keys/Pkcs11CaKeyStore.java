@@ -1,0 +1,96 @@
+package io.fleetca.keys;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.Security;
+
+/**
+ * CA keys in a PKCS#11 token through the JDK's SunPKCS11 provider. The provider
+ * configuration (hsm-config/) marks generated private keys sensitive and not extractable;
+ * {@link #checkGeneratedKey} refuses a key that came out otherwise.
+ */
+final class Pkcs11CaKeyStore extends JcaCaKeyStore {
+
+    static final String PIN_ENV = "FLEETCA_KEYS_PKCS11_PIN";
+
+    private final Path configFile;
+    private final char[] pin;
+
+    Pkcs11CaKeyStore(Path configFile, char[] pin) {
+        this.configFile = configFile;
+        this.pin = pin;
+    }
+
+    /** Reads the PIN from FLEETCA_KEYS_PKCS11_PIN, else from the PIN file; never logs it. */
+    static char[] readPin(java.util.Optional<Path> pinFile) {
+        String fromEnv = System.getenv(PIN_ENV);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return fromEnv.strip().toCharArray();
+        }
+        if (pinFile.isPresent()) {
+            try {
+                return Files.readString(pinFile.get(), StandardCharsets.UTF_8).strip().toCharArray();
+            } catch (IOException e) {
+                throw new IllegalStateException("Cannot read the HSM PIN file named by fleetca.keys.pkcs11.pin-file ("
+                        + pinFile.get() + ")");
+            }
+        }
+        throw new IllegalStateException("No HSM PIN: set the environment variable " + PIN_ENV
+                + " or fleetca.keys.pkcs11.pin-file");
+    }
+
+    @Override
+    protected Connection connect() throws GeneralSecurityException, IOException {
+        Provider base = Security.getProvider("SunPKCS11");
+        Provider provider;
+        try {
+            provider = base.configure(configFile.toString());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Cannot load the PKCS#11 token configured by fleetca.keys.pkcs11.config ("
+                    + configFile + "): check the library path and slot in that file and that the token exists ("
+                    + rootMessage(e) + ")");
+        }
+        KeyStore keyStore = KeyStore.getInstance("PKCS11", provider);
+        try {
+            keyStore.load(null, pin);
+        } catch (IOException e) {
+            if (rootMessage(e).contains("CKR_PIN_INCORRECT") || rootMessage(e).contains("CKR_PIN_LEN_RANGE")) {
+                throw new IllegalStateException("The HSM rejected the PIN: fix " + PIN_ENV
+                        + " or the file named by fleetca.keys.pkcs11.pin-file");
+            }
+            throw new IllegalStateException("Cannot log in to the PKCS#11 token configured by fleetca.keys.pkcs11.config ("
+                    + rootMessage(e) + ")");
+        }
+        return new Connection(provider, keyStore);
+    }
+
+    @Override
+    protected void checkGeneratedKey(PrivateKey key) {
+        // SunPKCS11 shows the CKA_SENSITIVE / CKA_EXTRACTABLE state of a P11Key in toString() and
+        // returns no encoding for a sensitive key: both must say the key cannot leave the token.
+        String attributes = key.toString();
+        if (key.getEncoded() != null || !attributes.contains("sensitive") || !attributes.contains("unextractable")) {
+            throw new IllegalStateException("the token generated an extractable private key; "
+                    + "set CKA_SENSITIVE=true and CKA_EXTRACTABLE=false in the SunPKCS11 configuration");
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "pkcs11 (" + configFile + ")";
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage());
+    }
+}

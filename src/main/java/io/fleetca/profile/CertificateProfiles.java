@@ -1,0 +1,48 @@
+package io.fleetca.profile;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** The configured profiles by name; invalid profiles stop start-up. */
+@ApplicationScoped
+public class CertificateProfiles {
+
+    private static final Set<String> KNOWN_EKUS = Set.of("clientAuth", "serverAuth");
+
+    private final Map<String, CertificateProfile> byName = new TreeMap<>();
+
+    CertificateProfiles(ProfilesConfig config) {
+        config.profiles().forEach((name, p) -> {
+            if (!name.matches("[a-z0-9][a-z0-9-]{0,63}")) {
+                throw new IllegalStateException("fleetca.profiles." + name + ": a profile name is lowercase letters, digits and '-'");
+            }
+            if (p.validity().isNegative() || p.validity().isZero()) {
+                throw new IllegalStateException("fleetca.profiles." + name + ".validity must be positive");
+            }
+            if (p.rsaMinBits() < 2048 || p.rsaMaxBits() > 8192 || p.rsaMinBits() > p.rsaMaxBits()) {
+                throw new IllegalStateException("fleetca.profiles." + name + ": rsa-min-bits/rsa-max-bits must satisfy 2048 <= min <= max <= 8192");
+            }
+            for (String eku : p.extendedKeyUsages()) {
+                if (!KNOWN_EKUS.contains(eku)) {
+                    throw new IllegalStateException("fleetca.profiles." + name + ".extended-key-usages: unknown " + eku);
+                }
+            }
+            byName.put(name, new CertificateProfile(name, p.validity(), p.subjectSerialNumber(),
+                    p.keyTypes().isEmpty() ? EnumSet.noneOf(DeviceKeyType.class) : EnumSet.copyOf(p.keyTypes()),
+                    p.rsaMinBits(), p.rsaMaxBits(), p.issuer(), List.copyOf(p.extendedKeyUsages()), p.backdate()));
+        });
+    }
+
+    public Optional<CertificateProfile> find(String name) {
+        return Optional.ofNullable(name).map(byName::get);
+    }
+
+    public Set<String> names() {
+        return byName.keySet();
+    }
+}

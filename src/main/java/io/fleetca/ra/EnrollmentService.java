@@ -1,0 +1,178 @@
+package io.fleetca.ra;
+
+import io.fleetca.audit.AuditEvent;
+import io.fleetca.audit.AuditLog;
+import io.fleetca.ca.CaDirectory;
+import io.fleetca.ca.CertificateIssuer;
+import io.fleetca.ca.IssuanceRequest;
+import io.fleetca.ca.IssuedCertificate;
+import io.fleetca.ca.LoadedCa;
+import io.fleetca.common.FleetCaException;
+import io.fleetca.common.ProblemType;
+import io.fleetca.profile.CertificateProfile;
+import io.fleetca.profile.CertificateProfiles;
+import io.fleetca.profile.DeviceKeyType;
+import io.fleetca.registry.CertificateRecord;
+import io.fleetca.registry.DeviceRegistry;
+import io.fleetca.registry.DeviceStatus;
+import io.fleetca.registry.IssuanceLedger;
+import io.fleetca.registry.RateWindows;
+import io.fleetca.registry.StationRecord;
+import io.fleetca.registry.StationRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+
+/**
+ * Decides whether a station may have a certificate for a device, then asks the CA to sign.
+ * Checks, cheapest first, each refusal a problem with nothing stored (but its audit event):
+ * <ol>
+ *   <li>the profile exists and is in the station's list; the device id matches the station's pattern;</li>
+ *   <li>the device is not decommissioned;</li>
+ *   <li>the CSR parses, its signature verifies (proof of possession), and its key fits the profile and is not weak;</li>
+ *   <li>the key is not certified for another device; a retry for the same device, key and profile returns the
+ *       valid certificate already issued;</li>
+ *   <li>the station's hourly rate;</li>
+ * </ol>
+ * then the CA reserves, signs and records (see {@link CertificateIssuer}).
+ */
+@ApplicationScoped
+public class EnrollmentService {
+
+    @Inject
+    StationRegistry stations;
+
+    @Inject
+    DeviceRegistry devices;
+
+    @Inject
+    IssuanceLedger ledger;
+
+    @Inject
+    RateWindows rates;
+
+    @Inject
+    CertificateProfiles profiles;
+
+    @Inject
+    CaDirectory cas;
+
+    @Inject
+    CertificateIssuer issuer;
+
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    RaConfig config;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    MeterRegistry meters;
+
+    private final Map<String, Pattern> patterns = new ConcurrentHashMap<>();
+
+    public EnrollmentResult enroll(EnrollmentRequest request) {
+        String actor = "station:" + request.stationId();
+        try {
+            EnrollmentResult result = decideAndIssue(request, actor);
+            meters.counter("fleetca.enrollments", "result", result.created() ? "issued" : "existing").increment();
+            return result;
+        } catch (FleetCaException e) {
+            meters.counter("fleetca.enrollments", "result", e.type().slug()).increment();
+            audit.appendAlone(new AuditEvent(actor, "enrollment.refused", "device:" + request.deviceId(),
+                    Json.object("profile", request.profile(), "problem", e.type().slug(), "detail", e.getMessage())));
+            throw e;
+        }
+    }
+
+    private EnrollmentResult decideAndIssue(EnrollmentRequest request, String actor) {
+        StationRecord station = stations.find(request.stationId())
+                .orElseThrow(() -> new FleetCaException(ProblemType.UNAUTHORIZED, "unknown station"));
+        CertificateProfile profile = profiles.find(request.profile()).orElseThrow(() -> new FleetCaException(
+                ProblemType.UNKNOWN_PROFILE, "profile '" + request.profile() + "' does not exist; known: " + profiles.names()));
+        if (!station.profiles().contains(profile.name())) {
+            throw new FleetCaException(ProblemType.OUT_OF_SCOPE,
+                    "station " + station.name() + " may not enroll profile " + profile.name());
+        }
+        if (!pattern(station).matcher(request.deviceId()).matches()) {
+            throw new FleetCaException(ProblemType.OUT_OF_SCOPE,
+                    "device id " + request.deviceId() + " does not match the station's device id pattern");
+        }
+        if (devices.find(request.deviceId()).map(d -> d.status() == DeviceStatus.DECOMMISSIONED).orElse(false)) {
+            throw new FleetCaException(ProblemType.DEVICE_DECOMMISSIONED,
+                    "device " + request.deviceId() + " is decommissioned");
+        }
+
+        PKCS10CertificationRequest csr = CsrDecoder.decode(request.csr(), config.enrollment().maxCsrBytes());
+        ProofOfPossession.verify(csr);
+        SubjectPublicKeyInfo spki = csr.getSubjectPublicKeyInfo();
+        DeviceKeyType keyType = PublicKeyPolicy.check(spki, profile);
+        String spkiSha256 = sha256(spki);
+
+        Optional<String> owner = ledger.deviceOfKey(spkiSha256);
+        if (owner.isPresent() && !owner.get().equals(request.deviceId())) {
+            throw new FleetCaException(ProblemType.KEY_REUSE, "this public key is already certified for another device");
+        }
+        Instant now = clock.instant();
+        Optional<CertificateRecord> existing = ledger.issuedFor(request.deviceId(), spkiSha256, profile.name()).stream()
+                .filter(c -> c.validAt(now)).findFirst();
+        if (existing.isPresent()) {
+            // An idempotent retry (a station that lost our answer): the same certificate, not a second one.
+            return new EnrollmentResult(toIssued(existing.get()), false);
+        }
+
+        Instant window = now.truncatedTo(ChronoUnit.HOURS);
+        if (!rates.tryTake(station.id(), window, station.maxEnrollmentsPerHour())) {
+            Duration retry = Duration.between(now, window.plus(Duration.ofHours(1)));
+            throw new FleetCaException(ProblemType.RATE_LIMITED, "station " + station.name() + " has used its "
+                    + station.maxEnrollmentsPerHour() + " enrollments for this hour", retry);
+        }
+
+        LoadedCa issuingCa = cas.issuerFor(profile.issuer()).orElseThrow(() -> new FleetCaException(
+                ProblemType.CONFLICT, "no issuing CA is configured for profile " + profile.name()));
+        IssuedCertificate issued = issuer.issue(new IssuanceRequest(request.deviceId(), station.id(), profile, issuingCa,
+                spki, spkiSha256, keyType == DeviceKeyType.RSA), record -> audit.append(new AuditEvent(actor,
+                "certificate.issued", "certificate:" + record.serial(), Json.object("device", record.deviceId(),
+                "issuer", record.issuerId(), "profile", record.profile(), "notAfter", record.notAfter().toString()))));
+        return new EnrollmentResult(issued, true);
+    }
+
+    private IssuedCertificate toIssued(CertificateRecord record) {
+        LoadedCa ca = cas.find(record.issuerId()).orElseThrow();
+        try {
+            return new IssuedCertificate(record, new X509CertificateHolder(record.der()), ca.chain());
+        } catch (IOException e) {
+            throw new IllegalStateException("stored certificate does not parse", e);
+        }
+    }
+
+    private Pattern pattern(StationRecord station) {
+        return patterns.computeIfAbsent(station.deviceIdPattern(), Pattern::compile);
+    }
+
+    static String sha256(SubjectPublicKeyInfo spki) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(spki.getEncoded()));
+        } catch (NoSuchAlgorithmException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

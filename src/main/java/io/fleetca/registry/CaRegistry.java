@@ -1,0 +1,43 @@
+package io.fleetca.registry;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.util.List;
+import java.util.Optional;
+
+/** Certificate authorities known to FleetCA. */
+@ApplicationScoped
+public class CaRegistry {
+
+    @Inject
+    EntityManager em;
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void add(CaRecord ca) {
+        CaEntity e = new CaEntity();
+        e.id = ca.id();
+        e.parentId = ca.parentId();
+        e.subject = ca.subject();
+        e.keyAlias = ca.keyAlias();
+        e.keyAlgorithm = ca.keyAlgorithm();
+        e.notBefore = ca.notBefore();
+        e.notAfter = ca.notAfter();
+        e.certificateDer = ca.certificateDer();
+        e.sha256 = ca.sha256();
+        e.createdAt = ca.createdAt();
+        em.persist(e);
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<CaRecord> find(String id) {
+        return Optional.ofNullable(em.find(CaEntity.class, id)).map(CaEntity::toRecord);
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<CaRecord> list() {
+        return em.createQuery("from CaEntity order by createdAt, id", CaEntity.class).getResultList()
+                .stream().map(CaEntity::toRecord).toList();
+    }
+}

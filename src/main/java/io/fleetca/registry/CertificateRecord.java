@@ -1,0 +1,13 @@
+package io.fleetca.registry;
+
+import java.time.Instant;
+
+/** One row of the issuance ledger. {@code der} is null while the serial is only reserved. */
+public record CertificateRecord(String issuerId, String serial, CertificateStatus status, String deviceId,
+                                String stationId, String profile, String spkiSha256, Instant notBefore,
+                                Instant notAfter, byte[] der, Instant reservedAt, Instant issuedAt) {
+
+    public boolean validAt(Instant t) {
+        return status == CertificateStatus.ISSUED && !t.isBefore(notBefore) && t.isBefore(notAfter);
+    }
+}

@@ -1,0 +1,3 @@
+package io.fleetca.registry;
+
+public enum DeviceStatus { ACTIVE, DECOMMISSIONED }

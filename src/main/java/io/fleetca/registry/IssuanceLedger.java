@@ -1,0 +1,103 @@
+package io.fleetca.registry;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The certificate ledger. A serial is reserved, and committed, before the HSM signs
+ * (so a signature never exists for a serial the database does not know); the DER is
+ * recorded afterwards in the caller's transaction together with its audit event.
+ */
+@ApplicationScoped
+public class IssuanceLedger {
+
+    @Inject
+    EntityManager em;
+
+    /**
+     * In its own transaction: creates the device if new, binds the public key to it, and
+     * reserves the serial. Commits only when the outcome is {@link ReservationOutcome#RESERVED};
+     * any other outcome leaves the database unchanged.
+     */
+    public ReservationOutcome reserve(SerialReservation r, Instant now) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            ReservationOutcome outcome = reserveInTransaction(r, now);
+            if (outcome != ReservationOutcome.RESERVED) {
+                QuarkusTransaction.setRollbackOnly();
+            }
+            return outcome;
+        });
+    }
+
+    private ReservationOutcome reserveInTransaction(SerialReservation r, Instant now) {
+        em.createNativeQuery("INSERT INTO device (id, status, station_id, created_at, updated_at)"
+                        + " VALUES (?1, 'ACTIVE', ?2, ?3, ?3) ON CONFLICT DO NOTHING")
+                .setParameter(1, r.deviceId()).setParameter(2, r.stationId()).setParameter(3, now)
+                .executeUpdate();
+        DeviceEntity device = em.find(DeviceEntity.class, r.deviceId());
+        em.refresh(device);
+        if (DeviceStatus.valueOf(device.status) == DeviceStatus.DECOMMISSIONED) {
+            return ReservationOutcome.DEVICE_DECOMMISSIONED;
+        }
+        em.createNativeQuery("INSERT INTO device_key (spki_sha256, device_id, created_at) VALUES (?1, ?2, ?3)"
+                        + " ON CONFLICT DO NOTHING")
+                .setParameter(1, r.spkiSha256()).setParameter(2, r.deviceId()).setParameter(3, now)
+                .executeUpdate();
+        Object owner = em.createNativeQuery("SELECT device_id FROM device_key WHERE spki_sha256 = ?1")
+                .setParameter(1, r.spkiSha256()).getSingleResult();
+        if (!r.deviceId().equals(owner)) {
+            return ReservationOutcome.KEY_BOUND_TO_OTHER_DEVICE;
+        }
+        int inserted = em.createNativeQuery("INSERT INTO certificate (issuer_id, serial, status, device_id, station_id,"
+                        + " profile, spki_sha256, not_before, not_after, reserved_at)"
+                        + " VALUES (?1, ?2, 'RESERVED', ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING")
+                .setParameter(1, r.issuerId()).setParameter(2, r.serial()).setParameter(3, r.deviceId())
+                .setParameter(4, r.stationId()).setParameter(5, r.profile()).setParameter(6, r.spkiSha256())
+                .setParameter(7, r.notBefore()).setParameter(8, r.notAfter()).setParameter(9, now)
+                .executeUpdate();
+        return inserted == 1 ? ReservationOutcome.RESERVED : ReservationOutcome.SERIAL_TAKEN;
+    }
+
+    /** Records the signed certificate for a reserved serial; part of the caller's transaction. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public CertificateRecord recordIssued(String issuerId, String serial, byte[] der, Instant now) {
+        CertificateEntity e = em.createQuery("from CertificateEntity where issuerId = :i and serial = :s",
+                        CertificateEntity.class)
+                .setParameter("i", issuerId).setParameter("s", serial).getSingleResult();
+        if (!CertificateStatus.RESERVED.name().equals(e.status)) {
+            throw new IllegalStateException("serial " + serial + " is not reserved");
+        }
+        e.status = CertificateStatus.ISSUED.name();
+        e.der = der;
+        e.issuedAt = now;
+        return e.toRecord();
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<CertificateRecord> findBySerial(String serial) {
+        return em.createQuery("from CertificateEntity where serial = :s order by id", CertificateEntity.class)
+                .setParameter("s", serial).getResultList().stream().map(CertificateEntity::toRecord).toList();
+    }
+
+    /** The device a public key (SHA-256 of its SubjectPublicKeyInfo) is bound to, if any. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public java.util.Optional<String> deviceOfKey(String spkiSha256) {
+        List<?> rows = em.createNativeQuery("SELECT device_id FROM device_key WHERE spki_sha256 = ?1")
+                .setParameter(1, spkiSha256).getResultList();
+        return rows.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of((String) rows.get(0));
+    }
+
+    /** Issued certificates for this key, device and profile, newest first. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<CertificateRecord> issuedFor(String deviceId, String spkiSha256, String profile) {
+        return em.createQuery("from CertificateEntity where deviceId = :d and spkiSha256 = :k and profile = :p"
+                                + " and status = 'ISSUED' order by notAfter desc", CertificateEntity.class)
+                .setParameter("d", deviceId).setParameter("k", spkiSha256).setParameter("p", profile)
+                .getResultList().stream().map(CertificateEntity::toRecord).toList();
+    }
+}

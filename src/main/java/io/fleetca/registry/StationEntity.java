@@ -1,0 +1,36 @@
+package io.fleetca.registry;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
+@Entity
+@Table(name = "station")
+class StationEntity {
+    @Id
+    String id;
+    String name;
+    @Column(name = "public_jwk")
+    String publicJwk;
+    /** Allowed profile names, comma-separated (profile names cannot contain commas). */
+    String profiles;
+    @Column(name = "device_id_pattern")
+    String deviceIdPattern;
+    @Column(name = "max_enrollments_per_hour")
+    int maxEnrollmentsPerHour;
+    boolean enabled;
+    @Column(name = "created_at")
+    Instant createdAt;
+    @Column(name = "disabled_at")
+    Instant disabledAt;
+
+    StationRecord toRecord() {
+        List<String> names = profiles.isEmpty() ? List.of() : Arrays.asList(profiles.split(","));
+        return new StationRecord(id, name, publicJwk, List.copyOf(names), deviceIdPattern, maxEnrollmentsPerHour,
+                enabled, createdAt, disabledAt);
+    }
+}

@@ -1,0 +1,8 @@
+package io.fleetca.registry;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A provisioning station: its public key (JWK) and its enrollment scope. */
+public record StationRecord(String id, String name, String publicJwk, List<String> profiles, String deviceIdPattern,
+                            int maxEnrollmentsPerHour, boolean enabled, Instant createdAt, Instant disabledAt) {}
