@@ -2,7 +2,7 @@ package io.fleetca.api;
 
 import io.fleetca.auth.Authenticator;
 import io.fleetca.auth.Caller;
-import io.fleetca.ca.LoadedCa;
+import io.fleetca.registry.CaRecord;
 import io.fleetca.common.FleetCaException;
 import io.fleetca.common.ProblemType;
 import io.fleetca.ra.CaAdministration;
@@ -17,7 +17,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 
@@ -47,12 +46,12 @@ public class CaResource {
     @GET
     @Path("/{caId}/certificate")
     public Response certificate(@PathParam("caId") String caId, @HeaderParam(HttpHeaders.ACCEPT) String accept)
-            throws IOException {
-        LoadedCa ca = cas.find(caId).orElseThrow(() -> new FleetCaException(ProblemType.NOT_FOUND, "no CA " + caId));
+{
+        CaRecord ca = cas.find(caId).orElseThrow(() -> new FleetCaException(ProblemType.NOT_FOUND, "no CA " + caId));
         if (accept != null && accept.contains(PKIX_CERT)) {
-            return Response.ok(ca.certificate().getEncoded(), PKIX_CERT).build();
+            return Response.ok(ca.certificateDer(), PKIX_CERT).build();
         }
-        return Response.ok(Pem.certificate(ca.certificate()), PEM_FILE).build();
+        return Response.ok(Pem.certificate(ca.certificateDer()), PEM_FILE).build();
     }
 
     @POST
@@ -61,7 +60,7 @@ public class CaResource {
     public Response create(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, String body) {
         Caller caller = auth.admin(authorization);
         Dtos.CreateCa request = json.read(body, Dtos.CreateCa.class);
-        LoadedCa ca = cas.create(caller.actor(), request.id(), request.subject(), request.parentId(), request.keyAlgorithm(),
+        CaRecord ca = cas.create(caller.actor(), request.id(), request.subject(), request.parentId(), request.keyAlgorithm(),
                 request.validityDays());
         return Response.created(URI.create("/api/v1/cas/" + ca.id())).entity(Dtos.CaView.of(ca)).build();
     }

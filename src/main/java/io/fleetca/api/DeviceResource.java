@@ -2,7 +2,6 @@ package io.fleetca.api;
 
 import io.fleetca.auth.Authenticator;
 import io.fleetca.auth.Caller;
-import io.fleetca.ca.IssuedCertificate;
 import io.fleetca.common.FleetCaException;
 import io.fleetca.common.ProblemType;
 import io.fleetca.ra.EnrollmentRequest;
@@ -63,18 +62,16 @@ public class DeviceResource {
         Dtos.EnrollRequest request = json.read(body, Dtos.EnrollRequest.class);
         EnrollmentResult result = enrollment.enroll(new EnrollmentRequest(station.id(), deviceId, request.profile(),
                 request.csr()));
-        IssuedCertificate issued = result.certificate();
-        Response.ResponseBuilder response = result.created()
-                ? Response.created(URI.create("/api/v1/certificates/" + issued.record().serial()))
-                : Response.ok().location(URI.create("/api/v1/certificates/" + issued.record().serial()));
-        String chain = Pem.chain(issued.chain());
-        String leaf = Pem.certificate(issued.certificate());
+        URI location = URI.create("/api/v1/certificates/" + result.record().serial());
+        Response.ResponseBuilder response = result.created() ? Response.created(location) : Response.ok().location(location);
+        String chain = Pem.chain(result.chain());
+        String leaf = Pem.certificate(result.certificate());
         if (accept != null && accept.contains(PEM_CHAIN)) {
             return response.type(PEM_CHAIN).entity(leaf + chain).build();
         }
-        return response.type(MediaType.APPLICATION_JSON).entity(new Dtos.EnrollResponse(issued.record().serial(),
-                issued.record().deviceId(), issued.record().issuerId(), issued.record().profile(),
-                issued.record().notBefore(), issued.record().notAfter(), leaf, chain)).build();
+        return response.type(MediaType.APPLICATION_JSON).entity(new Dtos.EnrollResponse(result.record().serial(),
+                result.record().deviceId(), result.record().issuerId(), result.record().profile(),
+                result.record().notBefore(), result.record().notAfter(), leaf, chain)).build();
     }
 
     @GET

@@ -1,7 +1,7 @@
 package io.fleetca.api;
 
-import io.fleetca.ca.LoadedCa;
 import io.fleetca.registry.AuditEventRecord;
+import io.fleetca.registry.CaRecord;
 import io.fleetca.registry.CertificateRecord;
 import io.fleetca.registry.DeviceRecord;
 import io.fleetca.registry.StationRecord;
@@ -14,9 +14,9 @@ final class Dtos {
 
     record CaView(String id, String name, String subject, String keyAlgorithm, String parentId, Instant notBefore,
                   Instant notAfter, String sha256, String certificate) {
-        static CaView of(LoadedCa ca) {
-            return new CaView(ca.id(), ca.id(), ca.record().subject(), ca.record().keyAlgorithm(), ca.record().parentId(),
-                    ca.record().notBefore(), ca.record().notAfter(), ca.record().sha256(), Pem.certificate(ca.certificate()));
+        static CaView of(CaRecord ca) {
+            return new CaView(ca.id(), ca.id(), ca.subject(), ca.keyAlgorithm(), ca.parentId(), ca.notBefore(),
+                    ca.notAfter(), ca.sha256(), Pem.certificate(ca.certificateDer()));
         }
     }
 

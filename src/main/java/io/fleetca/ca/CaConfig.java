@@ -15,6 +15,6 @@ public interface CaConfig {
     @WithDefault("http://localhost:8080")
     String publicUrl();
 
-    /** Issuing CA used for profiles that name none; defaults to the only issuing CA when there is one. */
+    /** Issuing CA used for profiles that name none; defaults to the first issuing CA created. */
     Optional<String> defaultIssuer();
 }

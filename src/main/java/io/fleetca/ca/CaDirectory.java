@@ -45,15 +45,14 @@ public class CaDirectory {
 
     /**
      * The issuing CA for a profile: its own {@code issuer}, else fleetca.default-issuer, else the
-     * only CA that has a parent. Empty when none can be chosen.
+     * first issuing CA created (CAs are listed oldest first). Empty when none can be chosen.
      */
     public Optional<LoadedCa> issuerFor(Optional<String> profileIssuer) {
         Optional<String> named = profileIssuer.or(config::defaultIssuer);
         if (named.isPresent()) {
             return find(named.get());
         }
-        List<CaRecord> issuing = registry.list().stream().filter(r -> r.parentId() != null).toList();
-        return issuing.size() == 1 ? find(issuing.get(0).id()) : Optional.empty();
+        return registry.list().stream().filter(r -> r.parentId() != null).findFirst().flatMap(r -> find(r.id()));
     }
 
     private LoadedCa load(CaRecord record) {

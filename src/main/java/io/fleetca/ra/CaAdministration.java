@@ -9,6 +9,7 @@ import io.fleetca.ca.LoadedCa;
 import io.fleetca.common.FleetCaException;
 import io.fleetca.common.ProblemType;
 import io.fleetca.keys.KeyAlgorithm;
+import io.fleetca.registry.CaRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -31,15 +32,15 @@ public class CaAdministration {
     @Inject
     AuditLog audit;
 
-    public List<LoadedCa> list() {
-        return directory.list();
+    public List<CaRecord> list() {
+        return directory.list().stream().map(LoadedCa::record).toList();
     }
 
-    public Optional<LoadedCa> find(String id) {
-        return directory.find(id);
+    public Optional<CaRecord> find(String id) {
+        return directory.find(id).map(LoadedCa::record);
     }
 
-    public LoadedCa create(String actor, String id, String subject, String parentId, String keyAlgorithm, Integer validityDays) {
+    public CaRecord create(String actor, String id, String subject, String parentId, String keyAlgorithm, Integer validityDays) {
         KeyAlgorithm algorithm;
         try {
             algorithm = KeyAlgorithm.valueOf(keyAlgorithm == null ? "EC_P256" : keyAlgorithm);
@@ -57,6 +58,6 @@ public class CaAdministration {
         return factory.create(new CaSpec(id, subject, Optional.ofNullable(parentId), algorithm, Duration.ofDays(days)),
                 record -> audit.append(new AuditEvent(actor, "ca.created", "ca:" + record.id(), Json.object(
                         "subject", record.subject(), "parent", record.parentId(), "keyAlgorithm", record.keyAlgorithm(),
-                        "sha256", record.sha256()))));
+                        "sha256", record.sha256())))).record();
     }
 }

@@ -1,6 +1,12 @@
 package io.fleetca.ra;
 
-import io.fleetca.ca.IssuedCertificate;
+import io.fleetca.registry.CertificateRecord;
+import java.util.List;
+import org.bouncycastle.cert.X509CertificateHolder;
 
-/** {@code created} is false when an earlier, still valid certificate for the same device, key and profile was returned. */
-public record EnrollmentResult(IssuedCertificate certificate, boolean created) {}
+/**
+ * The certificate a station gets, with its chain (issuing CA up to the root). {@code created} is
+ * false when an earlier, still valid certificate for the same device, key and profile was returned.
+ */
+public record EnrollmentResult(CertificateRecord record, X509CertificateHolder certificate,
+                               List<X509CertificateHolder> chain, boolean created) {}

@@ -136,7 +136,7 @@ public class EnrollmentService {
                 .filter(c -> c.validAt(now)).findFirst();
         if (existing.isPresent()) {
             // An idempotent retry (a station that lost our answer): the same certificate, not a second one.
-            return new EnrollmentResult(toIssued(existing.get()), false);
+            return toResult(existing.get());
         }
 
         Instant window = now.truncatedTo(ChronoUnit.HOURS);
@@ -152,13 +152,13 @@ public class EnrollmentService {
                 spki, spkiSha256, keyType == DeviceKeyType.RSA), record -> audit.append(new AuditEvent(actor,
                 "certificate.issued", "certificate:" + record.serial(), Json.object("device", record.deviceId(),
                 "issuer", record.issuerId(), "profile", record.profile(), "notAfter", record.notAfter().toString()))));
-        return new EnrollmentResult(issued, true);
+        return new EnrollmentResult(issued.record(), issued.certificate(), issued.chain(), true);
     }
 
-    private IssuedCertificate toIssued(CertificateRecord record) {
+    private EnrollmentResult toResult(CertificateRecord record) {
         LoadedCa ca = cas.find(record.issuerId()).orElseThrow();
         try {
-            return new IssuedCertificate(record, new X509CertificateHolder(record.der()), ca.chain());
+            return new EnrollmentResult(record, new X509CertificateHolder(record.der()), ca.chain(), false);
         } catch (IOException e) {
             throw new IllegalStateException("stored certificate does not parse", e);
         }

@@ -108,8 +108,16 @@ public class StationService {
             if (ec.getPrivateKey() != null) {
                 throw malformed("publicKey contains a private key ('d'); send the public key only");
             }
-            if (!EllipticCurves.P256.equals(ec.getCurveName()) && !"P-256".equals(ec.getCurveName())) {
+            if (!EllipticCurves.P_256.equals(ec.getCurveName())) {
                 throw malformed("publicKey must be an EC P-256 or RSA key");
+            }
+            // SEC 1 v2 §3.2.2.1: the point must lie on P-256 (jose4j does not check), or signatures prove nothing.
+            java.security.spec.ECPoint w = ec.getECPublicKey().getW();
+            try {
+                org.bouncycastle.crypto.ec.CustomNamedCurves.getByName("secp256r1").getCurve()
+                        .validatePoint(w.getAffineX(), w.getAffineY());
+            } catch (IllegalArgumentException e) {
+                throw malformed("publicKey is not a valid point on P-256");
             }
         } else if (jwk instanceof RsaJsonWebKey rsa) {
             if (rsa.getPrivateKey() != null) {

@@ -87,7 +87,7 @@ class WeakRsaKeysTest {
     @Test
     void rsaLibStyleKeysAreFlaggedAsRoca() {
         Random random = new Random(5);
-        // Nemec et al., CCS 2017, Table 1: 39 primes (up to 167) for 512..960-bit keys, 71 (up to 353) for
+        // Nemec et al., CCS 2017: RSALib uses 39 primes (up to 167) for 512..960-bit keys, 71 (up to 353) for
         // 992..1952-bit keys.
         BigInteger n512 = rocaPrime(256, 39, random).multiply(rocaPrime(256, 39, random));
         BigInteger n1024 = rocaPrime(512, 71, random).multiply(rocaPrime(512, 71, random));

@@ -1,0 +1,248 @@
+#!/usr/bin/env bash
+# Station-side walk-through of a FleetCA device enrollment, using only openssl and curl.
+#
+# Usage:
+#   enroll-device.sh <fleetca-url> <station-id> <station-private-key.pem> <device-id> [profile]
+#   enroll-device.sh --token-only <station-id> <station-private-key.pem> <device-id>
+#
+# The first form:
+#   1. creates the device's EC P-256 key and CSR in ./<device-id>/ (device.key, device.csr).
+#      A key or CSR left by an earlier run is reused, so a retry asks for the same key.
+#   2. signs a one-time station token: a compact JWS (ES256 for an EC P-256 station key,
+#      RS256 for an RSA key) with header kid = station id and claims iss = station id,
+#      sub = device id, aud = fleetca, iat, exp = iat + 300 s and a random jti.
+#   3. POSTs {"profile", "csr"} to <fleetca-url>/api/v1/devices/<device-id>/certificates.
+#   4. saves the returned PEM chain (device certificate first, root last) to
+#      ./<device-id>/chain.pem and the device certificate to ./<device-id>/device.crt.
+#   5. checks the chain with openssl verify and that the certificate carries the device key.
+# profile defaults to "idevid".
+#
+# The second form prints only the station token (no device key and no request). Use it to
+# inspect or test the token.
+#
+# Optional environment:
+#   FLEETCA_ROOT_CA  PEM file of the FleetCA root to trust. Without it the root at the end
+#                    of the returned chain is used, which only shows the chain is consistent.
+#                    Pin the root on real stations.
+#   FLEETCA_TLS_CA   CA bundle used to check the FleetCA server's TLS certificate (curl --cacert).
+set -euo pipefail
+shopt -s inherit_errexit
+
+readonly TOKEN_LIFETIME=300
+readonly AUDIENCE=fleetca
+
+die() {
+    printf 'enroll-device: %s\n' "$*" >&2
+    exit 1
+}
+
+usage() {
+    cat >&2 <<EOF
+Usage: ${0##*/} <fleetca-url> <station-id> <station-private-key.pem> <device-id> [profile]
+       ${0##*/} --token-only <station-id> <station-private-key.pem> <device-id>
+EOF
+    exit 2
+}
+
+say() {
+    printf '%s\n' "$*" >&2
+}
+
+# base64url without padding (RFC 7515 §2) of stdin.
+b64url() {
+    openssl base64 -A | tr '+/' '-_' | tr -d '='
+}
+
+# Writes the bytes of a hex string to stdout.
+hex_to_bin() {
+    local hex="$1" escaped="" i
+    for ((i = 0; i < ${#hex}; i += 2)); do
+        escaped+="\\x${hex:i:2}"
+    done
+    printf '%b' "$escaped"
+}
+
+# Prints ES256 or RS256 for the station key, or fails for any other key type.
+jws_alg() {
+    local key="$1" spki bits
+    spki="$(openssl pkey -in "$key" -pubout -outform DER | openssl asn1parse -inform DER)" \
+        || die "cannot read the station private key $key"
+    if grep -q ':id-ecPublicKey' <<<"$spki"; then
+        grep -q ':prime256v1' <<<"$spki" || die "the station EC key must be on P-256 (prime256v1) for ES256"
+        echo ES256
+    elif grep -q ':rsaEncryption' <<<"$spki"; then
+        bits="$(openssl pkey -in "$key" -noout -text | sed -n '1s/^Private-Key: (\([0-9]*\) bit.*/\1/p')"
+        [[ -n "$bits" && "$bits" -ge 2048 ]] || die "the station RSA key must have at least 2048 bits"
+        echo RS256
+    else
+        die "the station key must be EC P-256 (ES256) or RSA (RS256)"
+    fi
+}
+
+# Converts a DER ECDSA-Sig-Value (SEQUENCE { r INTEGER, s INTEGER }), as openssl dgst writes it,
+# to the JWS ES256 form: r and s as 32-byte big-endian numbers, concatenated (RFC 7518 §3.4).
+ecdsa_der_to_raw() {
+    local der="$1" hex raw="" count=0
+    while read -r hex; do
+        count=$((count + 1))
+        # asn1parse prints the magnitude in hex; drop any sign byte, then left-pad to 32 bytes.
+        while [[ ${#hex} -gt 64 && "${hex:0:2}" == "00" ]]; do
+            hex="${hex:2}"
+        done
+        [[ "$hex" =~ ^[0-9A-Fa-f]+$ && ${#hex} -le 64 ]] || die "unexpected ECDSA signature value from openssl"
+        while [[ ${#hex} -lt 64 ]]; do
+            hex="0$hex"
+        done
+        raw+="$hex"
+    done < <(openssl asn1parse -inform DER -in "$der" | awk -F: '/prim: INTEGER/ { print $NF }')
+    [[ $count -eq 2 ]] || die "unexpected ECDSA signature structure from openssl"
+    hex_to_bin "$raw"
+}
+
+# Prints a compact JWS signed by the station for one enrollment of one device.
+# Arguments: station id, station key file, device id, alg (from jws_alg). Uses $work for scratch files.
+build_token() {
+    local station_id="$1" key="$2" device_id="$3" alg="$4" now header claims input
+    now="$(date +%s)"
+    header="$(printf '{"alg":"%s","typ":"JWT","kid":"%s"}' "$alg" "$station_id")"
+    claims="$(printf '{"iss":"%s","sub":"%s","aud":"%s","iat":%d,"exp":%d,"jti":"%s"}' \
+        "$station_id" "$device_id" "$AUDIENCE" "$now" "$((now + TOKEN_LIFETIME))" "$(openssl rand -hex 16)")"
+    input="$(printf '%s' "$header" | b64url).$(printf '%s' "$claims" | b64url)"
+    # RS256: openssl writes the PKCS#1 v1.5 signature, already the JWS form.
+    # ES256: openssl writes DER, which JWS does not accept; convert it to r || s.
+    printf '%s' "$input" | openssl dgst -sha256 -sign "$key" -out "$work/token.sig" \
+        || die "openssl could not sign with the station key $key"
+    if [[ "$alg" == ES256 ]]; then
+        ecdsa_der_to_raw "$work/token.sig" >"$work/token.sig.raw"
+        mv -- "$work/token.sig.raw" "$work/token.sig"
+    fi
+    printf '%s.%s\n' "$input" "$(b64url <"$work/token.sig")"
+}
+
+check_station_id() {
+    [[ "$1" =~ ^[A-Za-z0-9._:-]{1,128}$ ]] || die "station id '$1' is not a FleetCA station id (such as a UUID)"
+}
+
+check_device_id() {
+    # The same rule as the server: what fits a CN and a URL path segment without escaping.
+    [[ "$1" =~ ^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$ ]] \
+        || die "device id must be 1 to 64 letters, digits, '.', '_', ':' or '-', starting with a letter or digit"
+}
+
+command -v openssl >/dev/null 2>&1 || die "openssl not found: install it (apt-get install -y openssl)"
+work="$(mktemp -d)"
+trap 'rm -rf -- "$work"' EXIT
+
+if [[ "${1:-}" == "--token-only" ]]; then
+    [[ $# -eq 4 ]] || usage
+    check_station_id "$2"
+    [[ -f "$3" ]] || die "station private key $3 not found"
+    check_device_id "$4"
+    alg="$(jws_alg "$3")"
+    build_token "$2" "$3" "$4" "$alg"
+    exit 0
+fi
+
+[[ $# -eq 4 || $# -eq 5 ]] || usage
+url="${1%/}"
+station_id="$2"
+station_key="$3"
+device_id="$4"
+profile="${5:-idevid}"
+[[ "$url" =~ ^https?://[^[:space:]]+$ ]] || die "the FleetCA URL must start with http:// or https://"
+check_station_id "$station_id"
+[[ -f "$station_key" ]] || die "station private key $station_key not found"
+check_device_id "$device_id"
+[[ "$profile" =~ ^[A-Za-z0-9._-]{1,64}$ ]] || die "profile '$profile' is not a profile name"
+command -v curl >/dev/null 2>&1 || die "curl not found: install it (apt-get install -y curl)"
+if [[ -n "${FLEETCA_ROOT_CA:-}" ]]; then
+    [[ -f "$FLEETCA_ROOT_CA" ]] || die "FLEETCA_ROOT_CA=$FLEETCA_ROOT_CA is not a file"
+fi
+curl_tls=()
+if [[ -n "${FLEETCA_TLS_CA:-}" ]]; then
+    [[ -f "$FLEETCA_TLS_CA" ]] || die "FLEETCA_TLS_CA=$FLEETCA_TLS_CA is not a file"
+    curl_tls=(--cacert "$FLEETCA_TLS_CA")
+fi
+
+alg="$(jws_alg "$station_key")"
+
+dir="./$device_id"
+mkdir -p -- "$dir"
+
+# 1. Device key and CSR. In production the key is generated on the device (ideally in its
+#    secure element) and only the CSR leaves it; here the station plays the device.
+if [[ -f "$dir/device.key" ]]; then
+    say "1. reusing the device key $dir/device.key"
+else
+    (umask 077 && openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
+        -pkeyopt ec_param_enc:named_curve -out "$dir/device.key" 2>/dev/null) \
+        || die "openssl could not generate the device key"
+    say "1. generated the device key $dir/device.key (EC P-256, mode 600)"
+fi
+openssl pkey -in "$dir/device.key" -pubout -out "$work/device.pub"
+if [[ -f "$dir/device.csr" ]] && openssl req -in "$dir/device.csr" -noout -verify 2>/dev/null \
+        && cmp -s "$work/device.pub" <(openssl req -in "$dir/device.csr" -noout -pubkey); then
+    say "   reusing the CSR $dir/device.csr"
+else
+    openssl req -new -key "$dir/device.key" -sha256 -subj "/CN=$device_id" -out "$dir/device.csr" \
+        || die "openssl could not create the CSR"
+    say "   wrote the CSR $dir/device.csr (subject CN=$device_id)"
+fi
+
+# 2. Station token: proves the station authorized this enrollment (single use, 5 minutes).
+token="$(build_token "$station_id" "$station_key" "$device_id" "$alg")"
+say "2. signed an $alg station token for device $device_id (kid $station_id, valid ${TOKEN_LIFETIME}s)"
+
+# 3. Enrollment request. The PEM lines are joined with JSON "\n" escapes; PEM has no other
+#    character that needs escaping, and the ids were checked above.
+csr_json="$(awk '{ sub(/\r$/, ""); printf "%s\\n", $0 }' "$dir/device.csr")"
+printf '{"profile":"%s","csr":"%s"}' "$profile" "$csr_json" >"$work/request.json"
+# The headers go through a file so that the token does not show in the process list.
+printf 'Authorization: Bearer %s\nAccept: application/pem-certificate-chain\nContent-Type: application/json\n' \
+    "$token" >"$work/headers"
+endpoint="$url/api/v1/devices/$device_id/certificates"
+say "3. POST $endpoint (profile $profile)"
+status="$(curl -sS --max-time 60 "${curl_tls[@]}" -X POST -H @"$work/headers" \
+    --data-binary @"$work/request.json" -o "$work/response" -w '%{http_code}' "$endpoint")" \
+    || die "the request to $endpoint failed (see the curl error above)"
+if [[ "$status" != 200 && "$status" != 201 ]]; then
+    say "FleetCA refused the enrollment: HTTP $status"
+    cat -- "$work/response" >&2
+    echo >&2
+    exit 1
+fi
+grep -q -- '-----BEGIN CERTIFICATE-----' "$work/response" \
+    || die "HTTP $status but the response is not a PEM certificate chain: $(head -c 500 "$work/response")"
+cp -- "$work/response" "$dir/chain.pem"
+say "   HTTP $status ($([[ "$status" == 201 ]] && echo "new certificate" || echo "already issued for this key")): saved $dir/chain.pem"
+
+# 4. Split the chain: device certificate first, then the issuing CA(s), the root last.
+count="$(awk -v dir="$work" '
+    /-----BEGIN CERTIFICATE-----/ { n++; inside = 1 }
+    inside { print > (dir "/cert-" n ".pem") }
+    /-----END CERTIFICATE-----/ { inside = 0; close(dir "/cert-" n ".pem") }
+    END { print n + 0 }' "$work/response")"
+[[ "$count" -ge 2 ]] || die "the chain holds $count certificate(s); expected the device certificate up to the root"
+cp -- "$work/cert-1.pem" "$dir/device.crt"
+: >"$work/intermediates.pem"
+for ((i = 2; i < count; i++)); do
+    cat -- "$work/cert-$i.pem" >>"$work/intermediates.pem"
+done
+if [[ -n "${FLEETCA_ROOT_CA:-}" ]]; then
+    root="$FLEETCA_ROOT_CA"
+    say "4. verifying against the pinned root $root"
+else
+    root="$work/cert-$count.pem"
+    say "4. verifying against the root at the end of the chain (set FLEETCA_ROOT_CA to pin the real root)"
+fi
+untrusted=()
+if [[ -s "$work/intermediates.pem" ]]; then
+    untrusted=(-untrusted "$work/intermediates.pem")
+fi
+openssl verify -CAfile "$root" "${untrusted[@]}" "$work/cert-1.pem" >&2 \
+    || die "the returned chain does not verify"
+cmp -s "$work/device.pub" <(openssl x509 -in "$work/cert-1.pem" -noout -pubkey) \
+    || die "the certificate does not carry the device's public key"
+
+say "   the certificate carries the device key; it is in $dir/device.crt"
+openssl x509 -in "$work/cert-1.pem" -noout -subject -issuer -serial -enddate >&2

@@ -1,0 +1,85 @@
+package io.fleetca.api;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.fleetca.testing.Openssl;
+import io.fleetca.testing.TestTokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.nio.file.Path;
+import java.util.Map;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class CaApiTest {
+
+    @Test
+    void bootstrapCreatedRootAndIssuingCaAndListIsPublic() {
+        given().when().get("/api/v1/cas").then().statusCode(200)
+                .body("id", hasItems("dev-root", "dev-issuing"))
+                .body("find { it.id == 'dev-issuing' }.parentId", equalTo("dev-root"))
+                .body("find { it.id == 'dev-root' }.keyAlgorithm", equalTo("EC_P256"))
+                .body("find { it.id == 'dev-issuing' }.certificate", startsWith("-----BEGIN CERTIFICATE-----"));
+    }
+
+    @Test
+    void certificateAsPemAndDerAndOpensslVerifiesTheHierarchy() throws Exception {
+        String rootPem = given().when().get("/api/v1/cas/dev-root/certificate").then().statusCode(200)
+                .contentType(startsWith("application/x-pem-file")).extract().asString();
+        byte[] der = given().accept("application/pkix-cert").when().get("/api/v1/cas/dev-issuing/certificate")
+                .then().statusCode(200).contentType("application/pkix-cert").extract().asByteArray();
+        X509CertificateHolder issuing = new X509CertificateHolder(der);
+        assertEquals("CN=FleetCA Development Issuing CA,O=FleetCA Development", issuing.getSubject().toString());
+
+        String issuingPem = given().when().get("/api/v1/cas/dev-issuing/certificate").then().extract().asString();
+        Path root = Openssl.write(rootPem);
+        Path inter = Openssl.write(issuingPem);
+        Openssl.Result r = Openssl.run("verify", "-x509_strict", "-CAfile", root.toString(), inter.toString());
+        assertEquals(0, r.exitCode(), r.output());
+    }
+
+    @Test
+    void unknownCaIsProblem404() {
+        given().when().get("/api/v1/cas/nope/certificate").then().statusCode(404)
+                .contentType("application/problem+json").body("type", equalTo("https://fleetca.io/problems/not-found"));
+    }
+
+    @Test
+    void adminCreatesIssuingCaWithKeyInTheHsm() {
+        Map<String, Object> body = Map.of("id", "line-b-issuing", "subject", "CN=Line B Issuing CA,O=Example",
+                "parentId", "dev-root", "keyAlgorithm", "EC_P384", "validityDays", 365);
+        given().header("Authorization", TestTokens.admin()).contentType(ContentType.JSON).body(body)
+                .when().post("/api/v1/cas").then().statusCode(201)
+                .header("Location", org.hamcrest.Matchers.endsWith("/api/v1/cas/line-b-issuing"))
+                .body("keyAlgorithm", equalTo("EC_P384")).body("parentId", equalTo("dev-root"));
+        // the same id again is a conflict, nothing changes
+        given().header("Authorization", TestTokens.admin()).contentType(ContentType.JSON).body(body)
+                .when().post("/api/v1/cas").then().statusCode(409).body("type", equalTo("https://fleetca.io/problems/conflict"));
+    }
+
+    @Test
+    void caCreationRefusals() {
+        Map<String, Object> good = Map.of("id", "x-ca", "subject", "CN=X", "parentId", "dev-root");
+        given().contentType(ContentType.JSON).body(good).when().post("/api/v1/cas").then().statusCode(401)
+                .header("WWW-Authenticate", startsWith("Bearer"));
+        given().header("Authorization", TestTokens.auditor()).contentType(ContentType.JSON).body(good)
+                .when().post("/api/v1/cas").then().statusCode(403);
+        given().header("Authorization", TestTokens.admin()).contentType(ContentType.JSON)
+                .body(Map.of("id", "x-ca", "subject", "CN=X", "parentId", "no-such-ca"))
+                .when().post("/api/v1/cas").then().statusCode(400).body("detail", equalTo("parent CA no-such-ca does not exist"));
+        given().header("Authorization", TestTokens.admin()).contentType(ContentType.JSON)
+                .body(Map.of("id", "Bad Id!", "subject", "CN=X"))
+                .when().post("/api/v1/cas").then().statusCode(400);
+        given().header("Authorization", TestTokens.admin()).contentType(ContentType.JSON)
+                .body(Map.of("id", "x-ca", "subject", "CN=X", "keyAlgorithm", "ED25519"))
+                .when().post("/api/v1/cas").then().statusCode(400);
+        given().header("Authorization", TestTokens.admin()).contentType(ContentType.JSON).body("{not json")
+                .when().post("/api/v1/cas").then().statusCode(400).contentType("application/problem+json");
+        given().when().get("/api/v1/cas/x-ca/certificate").then().statusCode(404);
+    }
+}

@@ -1,0 +1,157 @@
+package io.fleetca.api;
+
+import static io.fleetca.api.EnrollmentTest.assertNoDevice;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.fleetca.testing.TestCsrs;
+import io.fleetca.testing.TestStation;
+import io.fleetca.testing.TestTokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.util.List;
+import java.util.Map;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.keys.HmacKey;
+import org.junit.jupiter.api.Test;
+
+/** Station tokens: each way a token can be wrong is a 401 saying which, and nothing is stored. */
+@QuarkusTest
+class StationAuthTest {
+
+    private static void refusedWith(String authorization, String deviceId, String detailPart) {
+        given().header("Authorization", authorization).contentType(ContentType.JSON)
+                .body(Map.of("profile", "operational", "csr", TestCsrs.pemFor(TestCsrs.ecP256())))
+                .when().post("/api/v1/devices/" + deviceId + "/certificates")
+                .then().statusCode(401).contentType("application/problem+json")
+                .body("type", equalTo("https://fleetca.io/problems/unauthorized"))
+                .body("detail", containsString(detailPart));
+        assertNoDevice(deviceId);
+    }
+
+    @Test
+    void replayedTokenIsRefused() {
+        TestStation s = TestStation.register();
+        String deviceId = TestStation.newDeviceId();
+        String token = s.token(deviceId);
+        String csr = TestCsrs.pemFor(TestCsrs.ecP256());
+        given().header("Authorization", token).contentType(ContentType.JSON).body(Map.of("profile", "operational", "csr", csr))
+                .when().post("/api/v1/devices/" + deviceId + "/certificates").then().statusCode(201);
+        given().header("Authorization", token).contentType(ContentType.JSON).body(Map.of("profile", "operational", "csr", csr))
+                .when().post("/api/v1/devices/" + deviceId + "/certificates").then().statusCode(401)
+                .body("detail", containsString("already used"));
+    }
+
+    @Test
+    void badTokensAreRefusedSayingWhy() throws Exception {
+        TestStation s = TestStation.register();
+        String d = TestStation.newDeviceId();
+
+        refusedWith("Bearer " + TestTokens.sign(TestTokens.stationClaims(s.id, d), null, s.id, AlgorithmIdentifiers.NONE),
+                TestStation.newDeviceId(), "alg none");
+        HmacKey hmac = new HmacKey(new byte[32]);
+        refusedWith("Bearer " + TestTokens.sign(TestTokens.stationClaims(s.id, d), hmac, s.id, AlgorithmIdentifiers.HMAC_SHA256),
+                d, "HMAC");
+        refusedWith("Bearer " + TestTokens.sign(TestTokens.stationClaims(s.id, d), s.key.getPrivateKey(), "no-such-station",
+                AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256), d, "unknown kid");
+
+        JwtClaims wrongAud = TestTokens.stationClaims(s.id, d);
+        wrongAud.setAudience("someone-else");
+        refusedWith(s.token(wrongAud), d, "audience");
+
+        JwtClaims expired = TestTokens.stationClaims(s.id, d);
+        expired.setIssuedAt(NumericDate.fromSeconds(NumericDate.now().getValue() - 900));
+        expired.setExpirationTime(NumericDate.fromSeconds(NumericDate.now().getValue() - 600));
+        refusedWith(s.token(expired), d, "expired");
+
+        JwtClaims future = TestTokens.stationClaims(s.id, d);
+        future.setIssuedAt(NumericDate.fromSeconds(NumericDate.now().getValue() + 3600));
+        future.setExpirationTime(NumericDate.fromSeconds(NumericDate.now().getValue() + 3700));
+        refusedWith(s.token(future), d, "future");
+
+        JwtClaims tooLong = TestTokens.stationClaims(s.id, d);
+        tooLong.setExpirationTime(NumericDate.fromSeconds(NumericDate.now().getValue() + 3600));
+        refusedWith(s.token(tooLong), d, "10 minutes");
+
+        JwtClaims otherDevice = TestTokens.stationClaims(s.id, "dev-someone-else");
+        refusedWith(s.token(otherDevice), d, "issued for device");
+
+        JwtClaims noJti = TestTokens.stationClaims(s.id, d);
+        noJti.unsetClaim("jti");
+        refusedWith(s.token(noJti), d, "jti");
+
+        JwtClaims wrongIss = TestTokens.stationClaims("another", d);
+        refusedWith(s.token(wrongIss), d, "issuer");
+
+        TestStation other = TestStation.register();
+        refusedWith("Bearer " + TestTokens.sign(TestTokens.stationClaims(s.id, d), other.key.getPrivateKey(), s.id,
+                AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256), d, "signature");
+
+        refusedWith("Basic dXNlcjpwYXNz", d, "Bearer");
+        refusedWith("Bearer not-a-jws", d, "compact JWS");
+    }
+
+    @Test
+    void disabledStationIsRefused() {
+        TestStation s = TestStation.register();
+        given().header("Authorization", TestTokens.admin()).when().post("/api/v1/stations/" + s.id + "/disable")
+                .then().statusCode(200).body("enabled", equalTo(false));
+        refusedWith(s.token(TestStation.newDeviceId()), TestStation.newDeviceId(), "disabled");
+    }
+
+    @Test
+    void stationsCannotCallOperatorEndpointsAndAuditorsCannotChangeAnything() {
+        TestStation s = TestStation.register();
+        given().header("Authorization", s.token("dev-1")).when().get("/api/v1/stations").then().statusCode(403);
+        given().header("Authorization", s.token("dev-1")).when().get("/api/v1/audit").then().statusCode(403);
+        given().header("Authorization", TestTokens.auditor()).when().get("/api/v1/stations").then().statusCode(200);
+        given().header("Authorization", TestTokens.auditor()).when().post("/api/v1/stations/" + s.id + "/disable")
+                .then().statusCode(403);
+        given().header("Authorization", TestTokens.auditor()).contentType(ContentType.JSON)
+                .body(Map.of("name", "x", "publicKey", "{}", "profiles", List.of("idevid"), "deviceIdPattern", ".*",
+                        "maxEnrollmentsPerHour", 1))
+                .when().post("/api/v1/stations").then().statusCode(403);
+        given().header("Authorization", TestTokens.admin()).when().get("/api/v1/stations/" + s.id)
+                .then().statusCode(200).body("enabled", equalTo(true)).body("publicKey.kty", equalTo("EC"));
+    }
+
+    @Test
+    void operatorTokensAreChecked() {
+        given().header("Authorization", "Bearer " + TestTokens.operatorJwt(List.of("admin"), c -> c.setIssuer("evil")))
+                .when().get("/api/v1/stations").then().statusCode(401).body("detail", containsString("issuer"));
+        given().header("Authorization", "Bearer " + TestTokens.operatorJwt(List.of("admin"), c -> c.setAudience("other")))
+                .when().get("/api/v1/stations").then().statusCode(401).body("detail", containsString("audience"));
+        given().header("Authorization", "Bearer " + TestTokens.operatorJwt(List.of("admin"),
+                        c -> c.setExpirationTimeMinutesInTheFuture(240)))
+                .when().get("/api/v1/stations").then().statusCode(401);
+        given().header("Authorization", "Bearer " + TestTokens.operatorJwt(List.of("viewer"), c -> {}))
+                .when().get("/api/v1/stations").then().statusCode(403);
+        given().when().get("/api/v1/devices").then().statusCode(401);
+        given().when().get("/api/v1/audit/verify").then().statusCode(401);
+    }
+
+    @Test
+    void stationRegistrationRefusals() {
+        Map<String, Object> base = Map.of("name", "x", "profiles", List.of("idevid"), "deviceIdPattern", ".*",
+                "maxEnrollmentsPerHour", 10);
+        java.util.function.Function<Map<String, Object>, io.restassured.response.ValidatableResponse> post = extra -> {
+            Map<String, Object> body = new java.util.HashMap<>(base);
+            body.putAll(extra);
+            return given().header("Authorization", TestTokens.admin()).contentType(ContentType.JSON).body(body)
+                    .when().post("/api/v1/stations").then();
+        };
+        post.apply(Map.of("publicKey", Map.of("kty", "oct", "k", "AAAA"))).statusCode(400);
+        post.apply(Map.of("publicKey", Map.of("kty", "EC", "crv", "P-256", "x", "bad", "y", "bad"))).statusCode(400);
+        TestStation s = TestStation.register();
+        Map<String, Object> jwk = given().header("Authorization", TestTokens.admin()).when().get("/api/v1/stations/" + s.id)
+                .then().extract().path("publicKey");
+        post.apply(Map.of("publicKey", jwk, "profiles", List.of("nope"))).statusCode(400);
+        post.apply(Map.of("publicKey", jwk, "deviceIdPattern", "([")).statusCode(400);
+        post.apply(Map.of("publicKey", jwk, "maxEnrollmentsPerHour", 0)).statusCode(400);
+        post.apply(Map.of("publicKey", jwk, "name", s.name)).statusCode(409);
+        given().header("Authorization", TestTokens.admin()).when().get("/api/v1/stations/nope").then().statusCode(404);
+    }
+}
