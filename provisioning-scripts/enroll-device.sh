@@ -13,8 +13,9 @@
 #      sub = device id, aud = fleetca, iat, exp = iat + 300 s and a random jti.
 #   3. POSTs {"profile", "csr"} to <fleetca-url>/api/v1/devices/<device-id>/certificates.
 #   4. saves the returned PEM chain (device certificate first, root last) to
-#      ./<device-id>/chain.pem and the device certificate to ./<device-id>/device.crt.
-#   5. checks the chain with openssl verify and that the certificate carries the device key.
+#      ./<device-id>/chain.pem.
+#   5. checks the chain with openssl verify and that the certificate carries the device key,
+#      then writes the device certificate alone to ./<device-id>/device.crt.
 # profile defaults to "idevid".
 #
 # The second form prints only the station token (no device key and no request). Use it to
@@ -223,7 +224,6 @@ count="$(awk -v dir="$work" '
     /-----END CERTIFICATE-----/ { inside = 0; close(dir "/cert-" n ".pem") }
     END { print n + 0 }' "$work/response")"
 [[ "$count" -ge 2 ]] || die "the chain holds $count certificate(s); expected the device certificate up to the root"
-cp -- "$work/cert-1.pem" "$dir/device.crt"
 : >"$work/intermediates.pem"
 for ((i = 2; i < count; i++)); do
     cat -- "$work/cert-$i.pem" >>"$work/intermediates.pem"
@@ -240,9 +240,10 @@ if [[ -s "$work/intermediates.pem" ]]; then
     untrusted=(-untrusted "$work/intermediates.pem")
 fi
 openssl verify -CAfile "$root" "${untrusted[@]}" "$work/cert-1.pem" >&2 \
-    || die "the returned chain does not verify"
+    || die "the returned chain does not verify (kept in $dir/chain.pem for inspection)"
 cmp -s "$work/device.pub" <(openssl x509 -in "$work/cert-1.pem" -noout -pubkey) \
-    || die "the certificate does not carry the device's public key"
+    || die "the certificate does not carry the device's public key (kept in $dir/chain.pem for inspection)"
+cp -- "$work/cert-1.pem" "$dir/device.crt"
 
 say "   the certificate carries the device key; it is in $dir/device.crt"
 openssl x509 -in "$work/cert-1.pem" -noout -subject -issuer -serial -enddate >&2

@@ -30,7 +30,7 @@ public class AuditResource {
 
     @GET
     public Dtos.PageView<Dtos.AuditEventView> list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-                                                   @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
+                                                   @QueryParam("page") String page, @QueryParam("size") String size) {
         auth.reader(authorization);
         Paging paging = Paging.of(page, size);
         Page<AuditEventRecord> result = store.page(paging.page(), paging.size());

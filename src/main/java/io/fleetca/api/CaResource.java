@@ -42,11 +42,14 @@ public class CaResource {
         return cas.list().stream().map(Dtos.CaView::of).toList();
     }
 
-    /** PEM by default; DER with {@code Accept: application/pkix-cert} (RFC 2585 §4.1), as AIA caIssuers clients expect. */
+    /**
+     * PEM by default; DER (RFC 2585 §4.1 application/pkix-cert) when asked for. This URL is also the
+     * AIA caIssuers location of every leaf (RFC 5280 §4.2.2.1 wants DER there): such fetchers must send
+     * {@code Accept: application/pkix-cert}.
+     */
     @GET
     @Path("/{caId}/certificate")
-    public Response certificate(@PathParam("caId") String caId, @HeaderParam(HttpHeaders.ACCEPT) String accept)
-{
+    public Response certificate(@PathParam("caId") String caId, @HeaderParam(HttpHeaders.ACCEPT) String accept) {
         CaRecord ca = cas.find(caId).orElseThrow(() -> new FleetCaException(ProblemType.NOT_FOUND, "no CA " + caId));
         if (accept != null && accept.contains(PKIX_CERT)) {
             return Response.ok(ca.certificateDer(), PKIX_CERT).build();

@@ -38,6 +38,11 @@ public class CertificateResource {
         if (found.isEmpty()) {
             throw new FleetCaException(ProblemType.NOT_FOUND, "no certificate with serial " + parsed.hex());
         }
+        if (found.size() > 1) {
+            // Serials are unique per issuer (RFC 5280 §4.1.2.2); across issuers a 127-bit collision is
+            // vanishingly rare, but never answer with an arbitrary one.
+            throw new FleetCaException(ProblemType.CONFLICT, "serial " + parsed.hex() + " exists under several issuers");
+        }
         return Dtos.CertificateView.of(found.get(0));
     }
 }

@@ -91,7 +91,7 @@ public class DeviceResource {
                                                @QueryParam("status") String status,
                                                @QueryParam("stationId") String stationId,
                                                @QueryParam("expiringBefore") String expiringBefore,
-                                               @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
+                                               @QueryParam("page") String page, @QueryParam("size") String size) {
         auth.reader(authorization);
         Paging paging = Paging.of(page, size);
         DeviceStatus s = null;

@@ -74,6 +74,14 @@ public class CaFactory {
         X500Name subject = parseSubject(spec.subject());
         LoadedCa parent = spec.parentId().map(id -> directory.find(id).orElseThrow(() ->
                 new FleetCaException(ProblemType.MALFORMED_REQUEST, "parent CA " + id + " does not exist"))).orElse(null);
+        if (parent != null) {
+            BasicConstraints bc = BasicConstraints.fromExtensions(parent.certificate().getExtensions());
+            if (bc == null || !bc.isCA() || (bc.getPathLenConstraint() != null && bc.getPathLenConstraint().signum() == 0)) {
+                // RFC 5280 §4.2.1.9: a CA with pathLenConstraint 0 may not certify further CAs.
+                throw new FleetCaException(ProblemType.MALFORMED_REQUEST,
+                        "parent CA " + parent.id() + " may not certify other CAs (pathLenConstraint 0); choose a root");
+            }
+        }
         if (spec.validity().isNegative() || spec.validity().isZero()) {
             throw new FleetCaException(ProblemType.MALFORMED_REQUEST, "validity must be positive");
         }

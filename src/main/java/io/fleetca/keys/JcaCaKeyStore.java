@@ -23,9 +23,13 @@ abstract class JcaCaKeyStore implements CaKeyStore {
 
     private static final Logger LOG = Logger.getLogger(JcaCaKeyStore.class);
     /** Do not hammer a failing token: at most one reconnect attempt per interval. */
-    private static final Duration RECONNECT_INTERVAL = Duration.ofSeconds(1);
+    private final Duration reconnectInterval;
 
     /** An open store; {@code provider} null means the JDK's default providers (software store). */
+    JcaCaKeyStore(Duration reconnectInterval) {
+        this.reconnectInterval = reconnectInterval;
+    }
+
     protected record Connection(Provider provider, KeyStore keyStore) {}
 
     /** Password protecting key entries; PKCS#11 keys are protected by the login instead. */
@@ -59,7 +63,7 @@ abstract class JcaCaKeyStore implements CaKeyStore {
                 return connection;
             }
             Instant now = Instant.now();
-            if (Duration.between(lastAttempt, now).compareTo(RECONNECT_INTERVAL) < 0) {
+            if (Duration.between(lastAttempt, now).compareTo(reconnectInterval) < 0) {
                 throw new KeyStoreUnavailableException("key store unavailable: " + lastFailure, null);
             }
             lastAttempt = now;
@@ -79,6 +83,7 @@ abstract class JcaCaKeyStore implements CaKeyStore {
             if (connection == failed) {
                 connection = null;
                 lastFailure = what;
+                lastAttempt = Instant.now(); // the next attempt waits one full interval
                 LOG.warnf("Key store %s failed (%s); signing is refused until it answers again", describe(), what);
             }
         }

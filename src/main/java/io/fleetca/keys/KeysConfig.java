@@ -15,6 +15,13 @@ public interface KeysConfig {
 
     Pkcs11 pkcs11();
 
+    /**
+     * After the key store fails, how long FleetCA waits before it logs in again with new sessions.
+     * Signing answers 503 and readiness is DOWN meanwhile.
+     */
+    @WithDefault("PT5S")
+    java.time.Duration reconnectInterval();
+
     Software software();
 
     enum Provider { PKCS11, SOFTWARE }

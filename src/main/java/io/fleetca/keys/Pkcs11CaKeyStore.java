@@ -21,8 +21,11 @@ final class Pkcs11CaKeyStore extends JcaCaKeyStore {
 
     private final Path configFile;
     private final char[] pin;
+    /** Reused across reconnects: a lost session or login only needs a new login, not a new provider. */
+    private Provider provider;
 
-    Pkcs11CaKeyStore(Path configFile, char[] pin) {
+    Pkcs11CaKeyStore(Path configFile, char[] pin, java.time.Duration reconnectInterval) {
+        super(reconnectInterval);
         this.configFile = configFile;
         this.pin = pin;
     }
@@ -46,16 +49,30 @@ final class Pkcs11CaKeyStore extends JcaCaKeyStore {
     }
 
     @Override
-    protected Connection connect() throws GeneralSecurityException, IOException {
-        Provider base = Security.getProvider("SunPKCS11");
-        Provider provider;
+    protected synchronized Connection connect() throws GeneralSecurityException, IOException {
+        if (provider != null) {
+            try {
+                return login(provider);
+            } catch (IllegalStateException e) {
+                throw e; // the token answered (e.g. PIN refused): a new provider would not help
+            } catch (RuntimeException | IOException | GeneralSecurityException e) {
+                provider = null; // the provider itself is unusable: configure a new one below
+            }
+        }
+        Provider configured;
         try {
-            provider = base.configure(configFile.toString());
+            configured = Security.getProvider("SunPKCS11").configure(configFile.toString());
         } catch (RuntimeException e) {
             throw new IllegalStateException("Cannot load the PKCS#11 token configured by fleetca.keys.pkcs11.config ("
                     + configFile + "): check the library path and slot in that file and that the token exists ("
                     + rootMessage(e) + ")");
         }
+        Connection c = login(configured);
+        provider = configured;
+        return c;
+    }
+
+    private Connection login(Provider provider) throws GeneralSecurityException, IOException {
         KeyStore keyStore = KeyStore.getInstance("PKCS11", provider);
         try {
             keyStore.load(null, pin);

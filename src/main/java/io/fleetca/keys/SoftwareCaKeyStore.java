@@ -25,7 +25,8 @@ final class SoftwareCaKeyStore extends JcaCaKeyStore {
     private final Path path;
     private final char[] password;
 
-    SoftwareCaKeyStore(Path path) {
+    SoftwareCaKeyStore(Path path, java.time.Duration reconnectInterval) {
+        super(reconnectInterval);
         this.path = path;
         this.password = loadOrCreatePassword(path);
     }

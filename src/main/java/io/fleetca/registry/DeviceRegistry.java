@@ -33,8 +33,8 @@ public class DeviceRegistry {
     }
 
     /**
-     * Devices filtered by status, station and "has an issued certificate expiring before",
-     * ordered by id. Any filter may be null.
+     * Devices filtered by status, station and "newest issued certificate expires before" (devices
+     * due for renewal), ordered by id. Any filter may be null.
      */
     @Transactional(Transactional.TxType.SUPPORTS)
     public Page<DeviceRecord> list(DeviceStatus status, String stationId, Instant expiringBefore, int page, int size) {
@@ -49,8 +49,8 @@ public class DeviceRegistry {
             params.put("station", stationId);
         }
         if (expiringBefore != null) {
-            where.append(" and exists (select 1 from CertificateEntity c where c.deviceId = d.id"
-                    + " and c.status = 'ISSUED' and c.notAfter < :before)");
+            where.append(" and (select max(c.notAfter) from CertificateEntity c where c.deviceId = d.id"
+                    + " and c.status = 'ISSUED') < :before");
             params.put("before", expiringBefore);
         }
         TypedQuery<DeviceEntity> query = em.createQuery("select d from DeviceEntity d" + where + " order by d.id",

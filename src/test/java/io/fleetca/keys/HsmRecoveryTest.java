@@ -1,0 +1,74 @@
+package io.fleetca.keys;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.fleetca.testing.FleetCaTestResource;
+import io.fleetca.testing.TestCsrs;
+import io.fleetca.testing.TestStation;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.nio.file.Files;
+import java.security.AuthProvider;
+import java.security.KeyStore;
+import java.security.Provider;
+import java.security.Security;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A token that fails while FleetCA runs, on the real SoftHSM2 token: the application's login
+ * is dropped (C_Logout, as when an HSM restarts or a network HSM drops its sessions), so the
+ * CA keys vanish from FleetCA's sessions. FleetCA must answer 503 with Retry-After, report
+ * readiness DOWN until its next reconnect attempt (fleetca.keys.reconnect-interval), then log
+ * in again with new sessions by itself and sign, without a restart.
+ */
+@QuarkusTest
+class HsmRecoveryTest {
+
+    @Test
+    void tokenFailureGives503AndReadinessDownThenRecoversWithoutRestart() throws Exception {
+        TestStation station = TestStation.register();
+        enroll(station).then().statusCode(201);
+
+        logOutEverySession(Files.readString(FleetCaTestResource.PIN_FILE).strip());
+
+        enroll(station).then().statusCode(503).contentType("application/problem+json")
+                .header("Retry-After", notNullValue())
+                .body("type", equalTo("https://fleetca.io/problems/key-store-unavailable"))
+                .body("detail", not(containsString("CKR_")));
+        given().when().get("/q/health/ready").then().statusCode(503)
+                .body("checks.find { it.name == 'key-store' }.status", equalTo("DOWN"));
+        enroll(station).then().statusCode(503);
+
+        // Back: readiness turns UP within a few reconnect intervals, and signing works again.
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        int status;
+        do {
+            Thread.sleep(300);
+            status = given().when().get("/q/health/ready").then().extract().statusCode();
+        } while (status != 200 && System.nanoTime() < deadline);
+        assertEquals(200, status, "readiness did not recover");
+        given().when().get("/q/health/ready").then().body("checks.name", hasItem("key-store"));
+        enroll(station).then().statusCode(201);
+    }
+
+    private static io.restassured.response.Response enroll(TestStation station) {
+        String deviceId = TestStation.newDeviceId();
+        return given().header("Authorization", station.token(deviceId)).contentType(ContentType.JSON)
+                .body(Map.of("profile", "operational", "csr", TestCsrs.pemFor(TestCsrs.ecP256())))
+                .when().post("/api/v1/devices/" + deviceId + "/certificates");
+    }
+
+    /** PKCS#11 login state belongs to the application: logging out one session logs out FleetCA's too. */
+    private static void logOutEverySession(String pin) throws Exception {
+        Provider provider = Security.getProvider("SunPKCS11").configure(FleetCaTestResource.SUNPKCS11_CONFIG.toString());
+        KeyStore.getInstance("PKCS11", provider).load(null, pin.toCharArray());
+        ((AuthProvider) provider).logout();
+    }
+}
