@@ -28,6 +28,8 @@
 #   FLEETCA_TLS_CA   CA bundle used to check the FleetCA server's TLS certificate (curl --cacert).
 set -euo pipefail
 shopt -s inherit_errexit
+# shellcheck source-path=SCRIPTDIR source=lib/jws.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/jws.sh"
 
 readonly TOKEN_LIFETIME=300
 readonly AUDIENCE=fleetca
@@ -49,75 +51,15 @@ say() {
     printf '%s\n' "$*" >&2
 }
 
-# base64url without padding (RFC 7515 §2) of stdin.
-b64url() {
-    openssl base64 -A | tr '+/' '-_' | tr -d '='
-}
-
-# Writes the bytes of a hex string to stdout.
-hex_to_bin() {
-    local hex="$1" escaped="" i
-    for ((i = 0; i < ${#hex}; i += 2)); do
-        escaped+="\\x${hex:i:2}"
-    done
-    printf '%b' "$escaped"
-}
-
-# Prints ES256 or RS256 for the station key, or fails for any other key type.
-jws_alg() {
-    local key="$1" spki bits
-    spki="$(openssl pkey -in "$key" -pubout -outform DER | openssl asn1parse -inform DER)" \
-        || die "cannot read the station private key $key"
-    if grep -q ':id-ecPublicKey' <<<"$spki"; then
-        grep -q ':prime256v1' <<<"$spki" || die "the station EC key must be on P-256 (prime256v1) for ES256"
-        echo ES256
-    elif grep -q ':rsaEncryption' <<<"$spki"; then
-        bits="$(openssl pkey -in "$key" -noout -text | sed -n '1s/^Private-Key: (\([0-9]*\) bit.*/\1/p')"
-        [[ -n "$bits" && "$bits" -ge 2048 ]] || die "the station RSA key must have at least 2048 bits"
-        echo RS256
-    else
-        die "the station key must be EC P-256 (ES256) or RSA (RS256)"
-    fi
-}
-
-# Converts a DER ECDSA-Sig-Value (SEQUENCE { r INTEGER, s INTEGER }), as openssl dgst writes it,
-# to the JWS ES256 form: r and s as 32-byte big-endian numbers, concatenated (RFC 7518 §3.4).
-ecdsa_der_to_raw() {
-    local der="$1" hex raw="" count=0
-    while read -r hex; do
-        count=$((count + 1))
-        # asn1parse prints the magnitude in hex; drop any sign byte, then left-pad to 32 bytes.
-        while [[ ${#hex} -gt 64 && "${hex:0:2}" == "00" ]]; do
-            hex="${hex:2}"
-        done
-        [[ "$hex" =~ ^[0-9A-Fa-f]+$ && ${#hex} -le 64 ]] || die "unexpected ECDSA signature value from openssl"
-        while [[ ${#hex} -lt 64 ]]; do
-            hex="0$hex"
-        done
-        raw+="$hex"
-    done < <(openssl asn1parse -inform DER -in "$der" | awk -F: '/prim: INTEGER/ { print $NF }')
-    [[ $count -eq 2 ]] || die "unexpected ECDSA signature structure from openssl"
-    hex_to_bin "$raw"
-}
-
 # Prints a compact JWS signed by the station for one enrollment of one device.
-# Arguments: station id, station key file, device id, alg (from jws_alg). Uses $work for scratch files.
+# Arguments: station id, station key file, device id, alg (from jws_alg).
 build_token() {
-    local station_id="$1" key="$2" device_id="$3" alg="$4" now header claims input
+    local station_id="$1" key="$2" device_id="$3" alg="$4" now header claims
     now="$(date +%s)"
-    header="$(printf '{"alg":"%s","typ":"JWT","kid":"%s"}' "$alg" "$station_id")"
+    header="$(jws_header "$alg" "$station_id")"
     claims="$(printf '{"iss":"%s","sub":"%s","aud":"%s","iat":%d,"exp":%d,"jti":"%s"}' \
         "$station_id" "$device_id" "$AUDIENCE" "$now" "$((now + TOKEN_LIFETIME))" "$(openssl rand -hex 16)")"
-    input="$(printf '%s' "$header" | b64url).$(printf '%s' "$claims" | b64url)"
-    # RS256: openssl writes the PKCS#1 v1.5 signature, already the JWS form.
-    # ES256: openssl writes DER, which JWS does not accept; convert it to r || s.
-    printf '%s' "$input" | openssl dgst -sha256 -sign "$key" -out "$work/token.sig" \
-        || die "openssl could not sign with the station key $key"
-    if [[ "$alg" == ES256 ]]; then
-        ecdsa_der_to_raw "$work/token.sig" >"$work/token.sig.raw"
-        mv -- "$work/token.sig.raw" "$work/token.sig"
-    fi
-    printf '%s.%s\n' "$input" "$(b64url <"$work/token.sig")"
+    jws_compact "$key" "$alg" "$header" "$claims" station
 }
 
 check_station_id() {
@@ -139,7 +81,7 @@ if [[ "${1:-}" == "--token-only" ]]; then
     check_station_id "$2"
     [[ -f "$3" ]] || die "station private key $3 not found"
     check_device_id "$4"
-    alg="$(jws_alg "$3")"
+    alg="$(jws_alg "$3" station)"
     build_token "$2" "$3" "$4" "$alg"
     exit 0
 fi
@@ -165,7 +107,7 @@ if [[ -n "${FLEETCA_TLS_CA:-}" ]]; then
     curl_tls=(--cacert "$FLEETCA_TLS_CA")
 fi
 
-alg="$(jws_alg "$station_key")"
+alg="$(jws_alg "$station_key" station)"
 
 dir="./$device_id"
 mkdir -p -- "$dir"

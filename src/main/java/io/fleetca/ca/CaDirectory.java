@@ -27,6 +27,8 @@ public class CaDirectory {
     CaConfig config;
 
     private final Map<String, LoadedCa> cache = new ConcurrentHashMap<>();
+    /** The fallback issuer never changes once one exists (oldest first), so it is resolved once. */
+    private volatile String firstIssuingCa;
 
     public Optional<LoadedCa> find(String id) {
         LoadedCa cached = cache.get(id);
@@ -52,7 +54,15 @@ public class CaDirectory {
         if (named.isPresent()) {
             return find(named.get());
         }
-        return registry.list().stream().filter(r -> r.parentId() != null).findFirst().flatMap(r -> find(r.id()));
+        String first = firstIssuingCa;
+        if (first == null) {
+            first = registry.list().stream().filter(r -> r.parentId() != null).findFirst().map(CaRecord::id).orElse(null);
+            if (first == null) {
+                return Optional.empty();
+            }
+            firstIssuingCa = first;
+        }
+        return find(first);
     }
 
     private LoadedCa load(CaRecord record) {

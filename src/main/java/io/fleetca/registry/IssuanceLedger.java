@@ -25,13 +25,27 @@ public class IssuanceLedger {
      * any other outcome leaves the database unchanged.
      */
     public ReservationOutcome reserve(SerialReservation r, Instant now) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            ReservationOutcome outcome = reserveInTransaction(r, now);
-            if (outcome != ReservationOutcome.RESERVED) {
-                QuarkusTransaction.setRollbackOnly();
-            }
-            return outcome;
-        });
+        try {
+            return QuarkusTransaction.requiringNew().call(() -> {
+                ReservationOutcome outcome = reserveInTransaction(r, now);
+                if (outcome != ReservationOutcome.RESERVED) {
+                    throw new NotReserved(outcome); // rolls the device and key rows back
+                }
+                return outcome;
+            });
+        } catch (NotReserved e) {
+            return e.outcome;
+        }
+    }
+
+    /** Carries a refusal out of the transaction so that it rolls back. */
+    private static final class NotReserved extends RuntimeException {
+        private final ReservationOutcome outcome;
+
+        NotReserved(ReservationOutcome outcome) {
+            super(outcome.name(), null, false, false);
+            this.outcome = outcome;
+        }
     }
 
     private ReservationOutcome reserveInTransaction(SerialReservation r, Instant now) {

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.fleetca.testing.FleetCaTestResource;
 import io.fleetca.testing.TestCsrs;
 import io.fleetca.testing.TestStation;
+import io.fleetca.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.nio.file.Files;
@@ -38,13 +39,17 @@ class HsmRecoveryTest {
 
         logOutEverySession(Files.readString(FleetCaTestResource.PIN_FILE).strip());
 
-        enroll(station).then().statusCode(503).contentType("application/problem+json")
+        String failedDevice = TestStation.newDeviceId();
+        enroll(station, failedDevice).then().statusCode(503).contentType("application/problem+json")
                 .header("Retry-After", notNullValue())
                 .body("type", equalTo("https://fleetca.io/problems/key-store-unavailable"))
                 .body("detail", not(containsString("CKR_")));
         given().when().get("/q/health/ready").then().statusCode(503)
                 .body("checks.find { it.name == 'key-store' }.status", equalTo("DOWN"));
         enroll(station).then().statusCode(503);
+        // The serial was reserved before the HSM was asked; the ledger shows it as reserved, never issued.
+        given().header("Authorization", TestTokens.auditor()).when().get("/api/v1/devices/" + failedDevice)
+                .then().statusCode(200).body("certificates[0].status", equalTo("RESERVED"));
 
         // Back: readiness turns UP within a few reconnect intervals, and signing works again.
         long deadline = System.nanoTime() + 15_000_000_000L;
@@ -59,7 +64,10 @@ class HsmRecoveryTest {
     }
 
     private static io.restassured.response.Response enroll(TestStation station) {
-        String deviceId = TestStation.newDeviceId();
+        return enroll(station, TestStation.newDeviceId());
+    }
+
+    private static io.restassured.response.Response enroll(TestStation station, String deviceId) {
         return given().header("Authorization", station.token(deviceId)).contentType(ContentType.JSON)
                 .body(Map.of("profile", "operational", "csr", TestCsrs.pemFor(TestCsrs.ecP256())))
                 .when().post("/api/v1/devices/" + deviceId + "/certificates");
