@@ -16,7 +16,8 @@
 #
 # Optional environment:
 #   FLEETCA_ADMIN_ISSUER  iss claim (default fleetca-admin, FleetCA's default admin issuer)
-#   FLEETCA_ADMIN_KID     kid header, when the JWKS keys carry a kid
+#   FLEETCA_ADMIN_KID     kid header, only when the JWKS key carries that kid (make-admin-jwks.sh
+#                         adds it when run with the same FLEETCA_ADMIN_KID)
 set -euo pipefail
 shopt -s inherit_errexit
 # shellcheck source-path=SCRIPTDIR source=lib/jws.sh
@@ -50,9 +51,13 @@ command -v openssl >/dev/null 2>&1 || die "openssl not found: install it (apt-ge
 alg="$(jws_alg "$key" admin)"
 now="$(date +%s)"
 header="$(jws_header "$alg" "$kid")"
+# One assignment each, so that a refused value (control characters) stops the script.
+iss_json="$(jws_json_string "$issuer")"
+aud_json="$(jws_json_string "$AUDIENCE")"
+sub_json="$(jws_json_string "$subject")"
+group_json="$(jws_json_string "$group")"
 claims="$(printf '{"iss":%s,"aud":%s,"sub":%s,"iat":%d,"exp":%d,"groups":[%s]}' \
-    "$(jws_json_string "$issuer")" "$(jws_json_string "$AUDIENCE")" "$(jws_json_string "$subject")" \
-    "$now" "$((now + TOKEN_LIFETIME))" "$(jws_json_string "$group")")"
+    "$iss_json" "$aud_json" "$sub_json" "$now" "$((now + TOKEN_LIFETIME))" "$group_json")"
 token="$(jws_compact "$key" "$alg" "$header" "$claims" admin)"
 printf '%s\n' "$token"
 printf 'admin-token: signed an %s token for sub %s, groups [%s], iss %s%s, valid %ds\n' \

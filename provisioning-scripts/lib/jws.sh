@@ -5,7 +5,8 @@
 #   source "$(dirname "${BASH_SOURCE[0]}")/lib/jws.sh"
 #   alg="$(jws_alg "$key" admin)"
 #   header="$(jws_header "$alg" "$kid")"            # kid optional
-#   claims="{\"sub\":$(jws_json_string "$subject"),...}"
+#   sub_json="$(jws_json_string "$subject")"        # one value per assignment
+#   claims="{\"sub\":$sub_json,...}"
 #   token="$(jws_compact "$key" "$alg" "$header" "$claims" admin)"
 #
 # Functions only: sourcing it sets no shell options, traps or variables and writes no files.
@@ -35,7 +36,8 @@ jws_hex_to_bin() {
 }
 
 # Prints a string as a JSON string literal (quoted; backslash and double quote escaped).
-# Control characters are refused rather than escaped.
+# Control characters are refused rather than escaped. Assign its output to a variable
+# (v="$(jws_json_string "$x")") before use: a failure inside printf's arguments is ignored.
 jws_json_string() {
     local s="$1"
     [[ "$s" != *[[:cntrl:]]* ]] || jws_die "control characters are not allowed in token values"
@@ -64,11 +66,14 @@ jws_alg() {
 
 # Prints the protected header {"alg":$1,"typ":"JWT"}, with "kid":$2 appended when $2 is given.
 jws_header() {
-    local alg="$1" kid="${2:-}"
+    local alg="$1" kid="${2:-}" alg_json kid_json
+    # Separate assignments: a failed $(...) inside printf's arguments would go unnoticed.
+    alg_json="$(jws_json_string "$alg")" || exit 1
     if [[ -n "$kid" ]]; then
-        printf '{"alg":%s,"typ":"JWT","kid":%s}' "$(jws_json_string "$alg")" "$(jws_json_string "$kid")"
+        kid_json="$(jws_json_string "$kid")" || exit 1
+        printf '{"alg":%s,"typ":"JWT","kid":%s}' "$alg_json" "$kid_json"
     else
-        printf '{"alg":%s,"typ":"JWT"}' "$(jws_json_string "$alg")"
+        printf '{"alg":%s,"typ":"JWT"}' "$alg_json"
     fi
 }
 

@@ -90,7 +90,9 @@ public class AdminTokenVerifier {
         if (jwks.startsWith("https://")) {
             VerificationKeyResolver r = httpsResolver;
             if (r == null) {
-                r = new HttpsJwksVerificationKeyResolver(new HttpsJwks(jwks));
+                HttpsJwksVerificationKeyResolver https = new HttpsJwksVerificationKeyResolver(new HttpsJwks(jwks));
+                https.setDisambiguateWithVerifySignature(true);
+                r = https;
                 httpsResolver = r;
             }
             return r;
@@ -101,8 +103,11 @@ public class AdminTokenVerifier {
             FileTime modified = Files.getLastModifiedTime(path);
             FileResolver cached = fileResolver;
             if (cached == null || !cached.modified().equals(modified)) {
-                cached = new FileResolver(modified, new JwksVerificationKeyResolver(
-                        new JsonWebKeySet(Files.readString(path)).getJsonWebKeys()));
+                JwksVerificationKeyResolver resolver = new JwksVerificationKeyResolver(
+                        new JsonWebKeySet(Files.readString(path)).getJsonWebKeys());
+                // Tokens without a kid: try each candidate key rather than only the first.
+                resolver.setDisambiguateWithVerifySignature(true);
+                cached = new FileResolver(modified, resolver);
                 fileResolver = cached;
             }
             return cached.resolver();

@@ -13,11 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.jose4j.jwk.JsonWebKeySet;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README walk-through, run for real: a station key from make-station-key.sh, registered by
- * an admin, and enroll-device.sh (openssl + curl only) enrolling a device against this FleetCA.
+ * The README walk-through, run for real against this FleetCA: an admin key and token from
+ * make-admin-jwks.sh and admin-token.sh, a station key from make-station-key.sh, and
+ * enroll-device.sh (openssl + curl only) enrolling a device.
  */
 @QuarkusTest
 class ProvisioningScriptsTest {
@@ -29,8 +31,18 @@ class ProvisioningScriptsTest {
     void stationScriptsEnrollADevice() throws Exception {
         Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "walkthrough-");
         Path scripts = Path.of("provisioning-scripts").toAbsolutePath();
+        // The admin key joins the JWKS FleetCA trusts (the file is re-read when it changes).
+        run(work, scripts.resolve("make-admin-jwks.sh").toString(), "admin.key", "admin-jwks.json");
+        JsonWebKeySet trusted = new JsonWebKeySet(Files.readString(TestTokens.ADMIN_JWKS));
+        new JsonWebKeySet(Files.readString(work.resolve("admin-jwks.json"))).getJsonWebKeys().forEach(trusted::addJsonWebKey);
+        Files.writeString(TestTokens.ADMIN_JWKS, trusted.toJson());
+        String admin = "Bearer " + run(work, scripts.resolve("admin-token.sh").toString(), "admin.key", "admin").strip();
+        String auditor = "Bearer " + run(work, scripts.resolve("admin-token.sh").toString(), "admin.key", "auditor").strip();
+        given().header("Authorization", auditor).when().get("/api/v1/stations").then().statusCode(200);
+        given().header("Authorization", auditor).when().post("/api/v1/stations/x/disable").then().statusCode(403);
+
         String jwk = run(work, scripts.resolve("make-station-key.sh").toString(), "station.key");
-        String stationId = given().header("Authorization", TestTokens.admin()).contentType(ContentType.JSON)
+        String stationId = given().header("Authorization", admin).contentType(ContentType.JSON)
                 .body(Map.of("name", work.getFileName().toString(), "publicKey", jwk, "profiles", List.of("idevid"),
                         "deviceIdPattern", "sensor-[0-9]+", "maxEnrollmentsPerHour", 10))
                 .when().post("/api/v1/stations").then().statusCode(201).extract().path("id");
