@@ -2,7 +2,12 @@ package io.fleetca.api;
 
 import io.fleetca.common.FleetCaException;
 import io.fleetca.common.ProblemType;
+import io.fleetca.auth.CallerContext;
+import io.fleetca.ra.RefusalAudit;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Request;
+import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -15,8 +20,19 @@ public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
 
+    @Inject
+    CallerContext callers;
+
+    @Inject
+    RefusalAudit refusals;
+
     @ServerExceptionMapper
-    public Response fleetCa(FleetCaException e) {
+    public Response fleetCa(FleetCaException e, UriInfo uri, Request request) {
+        if (e.type().status() < 500) {
+            // Refusals of authenticated requests are audit events (unauthenticated ones have no actor).
+            callers.caller().ifPresent(c -> refusals.refused(c.actor(), request.getMethod(), uri.getPath(),
+                    e.type().slug(), e.getMessage()));
+        }
         if (e.type().status() >= 500 && e.type() != ProblemType.KEY_STORE_UNAVAILABLE) {
             LOG.errorf("Refused with %s: %s", e.type().slug(), e.getMessage());
             return response(e.type(), "FleetCA could not complete the request; the event is logged", null);

@@ -22,6 +22,9 @@ public class Authenticator {
     @Inject
     StationRegistry stations;
 
+    @Inject
+    CallerContext context;
+
     /** Full rights: an admin JWT. */
     public Caller admin(String authorization) {
         Caller caller = operator(authorization);
@@ -38,13 +41,17 @@ public class Authenticator {
 
     /** An enrollment token signed by a registered, enabled station for exactly this device. */
     public Caller station(String authorization, String deviceId) {
-        return stationTokens.verify(BearerToken.from(authorization), deviceId);
+        Caller caller = stationTokens.verify(BearerToken.from(authorization), deviceId);
+        context.set(caller);
+        return caller;
     }
 
     private Caller operator(String authorization) {
         String token = BearerToken.from(authorization);
         try {
-            return admins.verify(token);
+            Caller caller = admins.verify(token);
+            context.set(caller);
+            return caller;
         } catch (FleetCaException e) {
             // A valid-looking station token here is a station trying an operator endpoint: say so plainly.
             String kid = TokenHeader.parse(token).kid();

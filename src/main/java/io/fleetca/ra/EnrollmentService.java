@@ -40,7 +40,7 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
  * Decides whether a station may have a certificate for a device, then asks the CA to sign.
- * Checks, cheapest first, each refusal a problem with nothing stored (but its audit event):
+ * Checks, cheapest first, each refusal a problem with nothing stored (but its audit event, see RefusalAudit):
  * <ol>
  *   <li>the profile exists and is in the station's list; the device id matches the station's pattern;</li>
  *   <li>the device is not decommissioned;</li>
@@ -96,9 +96,8 @@ public class EnrollmentService {
             meters.counter("fleetca.enrollments", "result", result.created() ? "issued" : "existing").increment();
             return result;
         } catch (FleetCaException e) {
+            // The refusal's audit event is written where every refusal is (api's problem mapping).
             meters.counter("fleetca.enrollments", "result", e.type().slug()).increment();
-            audit.appendAlone(new AuditEvent(actor, "enrollment.refused", "device:" + request.deviceId(),
-                    Json.object("profile", request.profile(), "problem", e.type().slug(), "detail", e.getMessage())));
             throw e;
         }
     }

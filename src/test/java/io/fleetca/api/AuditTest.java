@@ -36,9 +36,19 @@ class AuditTest {
                 .body("items.action", hasItem("ca.created"))
                 .body("items.action", hasItem("station.registered"))
                 .body("items.action", hasItem("certificate.issued"))
-                .body("items.action", hasItem("enrollment.refused"));
+                .body("items.action", hasItem("request.refused"));
         given().header("Authorization", TestTokens.auditor()).when().get("/api/v1/audit/verify")
                 .then().statusCode(200).body("intact", equalTo(true));
+    }
+
+    @Test
+    void refusedOperatorRequestsAreAuditedWithTheirActor() {
+        given().header("Authorization", TestTokens.auditor()).when().post("/api/v1/stations/some-id/disable")
+                .then().statusCode(403);
+        given().header("Authorization", TestTokens.auditor()).queryParam("size", 20).when().get("/api/v1/audit")
+                .then().statusCode(200)
+                .body("items.find { it.action == 'request.refused' && it.target == 'POST /api/v1/stations/some-id/disable' }.actor",
+                        equalTo("auditor:alice"));
     }
 
     @Test

@@ -124,6 +124,23 @@ class EnrollmentRefusalTest {
         enroll(s, "line7-0003", "operational", csr).then().statusCode(201);
     }
 
+    @jakarta.inject.Inject
+    io.agroal.api.AgroalDataSource dataSource;
+
+    @Test
+    void decommissionedDeviceIsRefused() throws Exception {
+        TestStation s = TestStation.register();
+        String deviceId = TestStation.newDeviceId();
+        enroll(s, deviceId, "operational", TestCsrs.pemFor(TestCsrs.ecP256())).then().statusCode(201);
+        // Decommissioning arrives with the revocation workflow; the registry state is what the RA reads.
+        try (var c = dataSource.getConnection(); var ps = c.prepareStatement("UPDATE device SET status = 'DECOMMISSIONED' WHERE id = ?")) {
+            ps.setString(1, deviceId);
+            org.junit.jupiter.api.Assertions.assertEquals(1, ps.executeUpdate());
+        }
+        enroll(s, deviceId, "operational", TestCsrs.pemFor(TestCsrs.ecP256())).then().statusCode(409)
+                .contentType("application/problem+json").body("type", equalTo(P + "device-decommissioned"));
+    }
+
     @Test
     void hourlyRateIsEnforcedWithRetryAfter() {
         TestStation s = TestStation.register(List.of("operational"), "dev-[0-9a-f-]+", 2);
