@@ -13,6 +13,9 @@ public class AuditStore {
     @Inject
     EntityManager em;
 
+    @Inject
+    AuditEventRepository events;
+
     public record Head(long lastSeq, String lastHash) {}
 
     /** Locks the head row until the caller's transaction ends (SELECT ... FOR UPDATE). */
@@ -34,7 +37,7 @@ public class AuditStore {
         e.details = event.details();
         e.prevHash = event.prevHash();
         e.hash = event.hash();
-        em.persist(e);
+        events.persist(e);
         em.createNativeQuery("UPDATE audit_head SET last_seq = ?1, last_hash = ?2 WHERE id = 1")
                 .setParameter(1, event.seq()).setParameter(2, event.hash()).executeUpdate();
     }
@@ -42,18 +45,16 @@ public class AuditStore {
     /** Events with {@code seq > afterSeq}, ascending, at most {@code limit}. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<AuditEventRecord> after(long afterSeq, int limit) {
-        return em.createQuery("from AuditEventEntity where seq > :s order by seq", AuditEventEntity.class)
-                .setParameter("s", afterSeq).setMaxResults(limit).getResultList()
+        return events.find("seq > ?1 order by seq", afterSeq).range(0, limit - 1).list()
                 .stream().map(AuditEventEntity::toRecord).toList();
     }
 
     /** Newest first, for browsing. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public Page<AuditEventRecord> page(int page, int size) {
-        List<AuditEventRecord> items = em.createQuery("from AuditEventEntity order by seq desc", AuditEventEntity.class)
-                .setFirstResult(page * size).setMaxResults(size).getResultList()
-                .stream().map(AuditEventEntity::toRecord).toList();
-        long total = em.createQuery("select count(e) from AuditEventEntity e", Long.class).getSingleResult();
+        List<AuditEventRecord> items = events.find("order by seq desc").page(io.quarkus.panache.common.Page.of(page, size))
+                .list().stream().map(AuditEventEntity::toRecord).toList();
+        long total = events.count();
         return new Page<>(items, total, page, size);
     }
 

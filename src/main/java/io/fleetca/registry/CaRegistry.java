@@ -2,7 +2,6 @@ package io.fleetca.registry;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.util.List;
 import java.util.Optional;
@@ -12,7 +11,7 @@ import java.util.Optional;
 public class CaRegistry {
 
     @Inject
-    EntityManager em;
+    CaRepository cas;
 
     @Transactional(Transactional.TxType.MANDATORY)
     public void add(CaRecord ca) {
@@ -27,17 +26,16 @@ public class CaRegistry {
         e.certificateDer = ca.certificateDer();
         e.sha256 = ca.sha256();
         e.createdAt = ca.createdAt();
-        em.persist(e);
+        cas.persist(e);
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<CaRecord> find(String id) {
-        return Optional.ofNullable(em.find(CaEntity.class, id)).map(CaEntity::toRecord);
+        return cas.findByIdOptional(id).map(CaEntity::toRecord);
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<CaRecord> list() {
-        return em.createQuery("from CaEntity order by createdAt, id", CaEntity.class).getResultList()
-                .stream().map(CaEntity::toRecord).toList();
+        return cas.list("order by createdAt, id").stream().map(CaEntity::toRecord).toList();
     }
 }

@@ -2,11 +2,9 @@ package io.fleetca.registry;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.TypedQuery;
+import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,19 +15,21 @@ import java.util.Optional;
 public class DeviceRegistry {
 
     @Inject
-    EntityManager em;
+    DeviceRepository devices;
+
+    @Inject
+    CertificateRepository certificates;
 
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<DeviceRecord> find(String deviceId) {
-        return Optional.ofNullable(em.find(DeviceEntity.class, deviceId)).map(DeviceEntity::toRecord);
+        return devices.findByIdOptional(deviceId).map(DeviceEntity::toRecord);
     }
 
     /** Certificates of a device, newest first, reserved-only rows included. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<CertificateRecord> certificatesOf(String deviceId) {
-        return em.createQuery("from CertificateEntity where deviceId = :d order by reservedAt desc, id desc",
-                        CertificateEntity.class)
-                .setParameter("d", deviceId).getResultList().stream().map(CertificateEntity::toRecord).toList();
+        return certificates.list("deviceId = ?1 order by reservedAt desc, id desc", deviceId).stream()
+                .map(CertificateEntity::toRecord).toList();
     }
 
     /**
@@ -38,7 +38,7 @@ public class DeviceRegistry {
      */
     @Transactional(Transactional.TxType.SUPPORTS)
     public Page<DeviceRecord> list(DeviceStatus status, String stationId, Instant expiringBefore, int page, int size) {
-        StringBuilder where = new StringBuilder(" where 1 = 1");
+        StringBuilder where = new StringBuilder("1 = 1");
         Map<String, Object> params = new HashMap<>();
         if (status != null) {
             where.append(" and d.status = :status");
@@ -53,17 +53,9 @@ public class DeviceRegistry {
                     + " and c.status = 'ISSUED') < :before");
             params.put("before", expiringBefore);
         }
-        TypedQuery<DeviceEntity> query = em.createQuery("select d from DeviceEntity d" + where + " order by d.id",
-                DeviceEntity.class);
-        TypedQuery<Long> count = em.createQuery("select count(d) from DeviceEntity d" + where, Long.class);
-        params.forEach((k, v) -> {
-            query.setParameter(k, v);
-            count.setParameter(k, v);
-        });
-        List<DeviceRecord> items = new ArrayList<>();
-        for (DeviceEntity e : query.setFirstResult(page * size).setMaxResults(size).getResultList()) {
-            items.add(e.toRecord());
-        }
-        return new Page<>(items, count.getSingleResult(), page, size);
+        PanacheQuery<DeviceEntity> query = devices.find("from DeviceEntity d where " + where + " order by d.id", params);
+        List<DeviceRecord> items = query.page(io.quarkus.panache.common.Page.of(page, size)).list().stream()
+                .map(DeviceEntity::toRecord).toList();
+        return new Page<>(items, query.count(), page, size);
     }
 }

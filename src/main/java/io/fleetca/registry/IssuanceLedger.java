@@ -19,6 +19,12 @@ public class IssuanceLedger {
     @Inject
     EntityManager em;
 
+    @Inject
+    DeviceRepository devices;
+
+    @Inject
+    CertificateRepository certificates;
+
     /**
      * In its own transaction: creates the device if new, binds the public key to it, and
      * reserves the serial. Commits only when the outcome is {@link ReservationOutcome#RESERVED};
@@ -53,7 +59,7 @@ public class IssuanceLedger {
                         + " VALUES (?1, 'ACTIVE', ?2, ?3, ?3) ON CONFLICT DO NOTHING")
                 .setParameter(1, r.deviceId()).setParameter(2, r.stationId()).setParameter(3, now)
                 .executeUpdate();
-        DeviceEntity device = em.find(DeviceEntity.class, r.deviceId());
+        DeviceEntity device = devices.findById(r.deviceId());
         em.refresh(device);
         if (DeviceStatus.valueOf(device.status) == DeviceStatus.DECOMMISSIONED) {
             return ReservationOutcome.DEVICE_DECOMMISSIONED;
@@ -80,9 +86,7 @@ public class IssuanceLedger {
     /** Records the signed certificate for a reserved serial; part of the caller's transaction. */
     @Transactional(Transactional.TxType.MANDATORY)
     public CertificateRecord recordIssued(String issuerId, String serial, byte[] der, Instant now) {
-        CertificateEntity e = em.createQuery("from CertificateEntity where issuerId = :i and serial = :s",
-                        CertificateEntity.class)
-                .setParameter("i", issuerId).setParameter("s", serial).getSingleResult();
+        CertificateEntity e = certificates.find("issuerId = ?1 and serial = ?2", issuerId, serial).singleResult();
         if (!CertificateStatus.RESERVED.name().equals(e.status)) {
             throw new IllegalStateException("serial " + serial + " is not reserved");
         }
@@ -94,8 +98,7 @@ public class IssuanceLedger {
 
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<CertificateRecord> findBySerial(String serial) {
-        return em.createQuery("from CertificateEntity where serial = :s order by id", CertificateEntity.class)
-                .setParameter("s", serial).getResultList().stream().map(CertificateEntity::toRecord).toList();
+        return certificates.list("serial = ?1 order by id", serial).stream().map(CertificateEntity::toRecord).toList();
     }
 
     /** The device a public key (SHA-256 of its SubjectPublicKeyInfo) is bound to, if any. */
@@ -109,9 +112,8 @@ public class IssuanceLedger {
     /** Issued certificates for this key, device and profile, newest first. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<CertificateRecord> issuedFor(String deviceId, String spkiSha256, String profile) {
-        return em.createQuery("from CertificateEntity where deviceId = :d and spkiSha256 = :k and profile = :p"
-                                + " and status = 'ISSUED' order by notAfter desc", CertificateEntity.class)
-                .setParameter("d", deviceId).setParameter("k", spkiSha256).setParameter("p", profile)
-                .getResultList().stream().map(CertificateEntity::toRecord).toList();
+        return certificates.list("deviceId = ?1 and spkiSha256 = ?2 and profile = ?3 and status = 'ISSUED'"
+                        + " order by notAfter desc", deviceId, spkiSha256, profile)
+                .stream().map(CertificateEntity::toRecord).toList();
     }
 }

@@ -2,7 +2,6 @@ package io.fleetca.registry;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
@@ -13,7 +12,7 @@ import java.util.Optional;
 public class StationRegistry {
 
     @Inject
-    EntityManager em;
+    StationRepository stations;
 
     @Transactional(Transactional.TxType.MANDATORY)
     public void add(StationRecord s) {
@@ -26,31 +25,28 @@ public class StationRegistry {
         e.maxEnrollmentsPerHour = s.maxEnrollmentsPerHour();
         e.enabled = s.enabled();
         e.createdAt = s.createdAt();
-        em.persist(e);
-        em.flush();
+        stations.persistAndFlush(e);
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
     public boolean nameTaken(String name) {
-        return !em.createQuery("select s.id from StationEntity s where s.name = :n", String.class)
-                .setParameter("n", name).getResultList().isEmpty();
+        return stations.count("name", name) > 0;
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<StationRecord> find(String id) {
-        return Optional.ofNullable(em.find(StationEntity.class, id)).map(StationEntity::toRecord);
+        return stations.findByIdOptional(id).map(StationEntity::toRecord);
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<StationRecord> list() {
-        return em.createQuery("from StationEntity order by createdAt, id", StationEntity.class).getResultList()
-                .stream().map(StationEntity::toRecord).toList();
+        return stations.list("order by createdAt, id").stream().map(StationEntity::toRecord).toList();
     }
 
     /** Disables the station; returns the updated record, or empty if unknown. */
     @Transactional(Transactional.TxType.MANDATORY)
     public Optional<StationRecord> disable(String id, Instant at) {
-        StationEntity e = em.find(StationEntity.class, id);
+        StationEntity e = stations.findById(id);
         if (e == null) {
             return Optional.empty();
         }
