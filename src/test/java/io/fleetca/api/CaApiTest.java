@@ -63,6 +63,21 @@ class CaApiTest {
     }
 
     @Test
+    void rsaRootCreatedInTheHsmSignsItsOwnCertificate() {
+        String pem = given().header("Authorization", TestTokens.admin()).contentType(ContentType.JSON)
+                .body(Map.of("id", "rsa-root", "subject", "CN=RSA Root,O=Example", "keyAlgorithm", "RSA_3072"))
+                .when().post("/api/v1/cas").then().statusCode(201).body("parentId", equalTo(null))
+                .extract().path("certificate");
+        Path root = Openssl.write(pem);
+        Openssl.Result r = Openssl.run("verify", "-x509_strict", "-CAfile", root.toString(), root.toString());
+        assertEquals(0, r.exitCode(), r.output());
+        // An issuing CA may not certify another CA (pathLenConstraint 0).
+        given().header("Authorization", TestTokens.admin()).contentType(ContentType.JSON)
+                .body(Map.of("id", "too-deep", "subject", "CN=Too Deep", "parentId", "dev-issuing"))
+                .when().post("/api/v1/cas").then().statusCode(400);
+    }
+
+    @Test
     void caCreationRefusals() {
         Map<String, Object> good = Map.of("id", "x-ca", "subject", "CN=X", "parentId", "dev-root");
         given().contentType(ContentType.JSON).body(good).when().post("/api/v1/cas").then().statusCode(401)

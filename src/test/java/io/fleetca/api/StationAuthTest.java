@@ -95,6 +95,25 @@ class StationAuthTest {
     }
 
     @Test
+    void rsaStationSignsRs256Tokens() throws Exception {
+        org.jose4j.jwk.RsaJsonWebKey key = org.jose4j.jwk.RsaJwkGenerator.generateJwk(2048);
+        String id = given().header("Authorization", TestTokens.admin()).contentType(ContentType.JSON)
+                .body(Map.of("name", "rsa-" + java.util.UUID.randomUUID(), "publicKey",
+                        org.jose4j.json.JsonUtil.parseJson(key.toJson(org.jose4j.jwk.JsonWebKey.OutputControlLevel.PUBLIC_ONLY)),
+                        "profiles", List.of("operational"), "deviceIdPattern", "dev-.*", "maxEnrollmentsPerHour", 10))
+                .when().post("/api/v1/stations").then().statusCode(201).extract().path("id");
+        String d = TestStation.newDeviceId();
+        given().header("Authorization", "Bearer " + TestTokens.sign(TestTokens.stationClaims(id, d), key.getPrivateKey(), id,
+                        AlgorithmIdentifiers.RSA_USING_SHA256)).contentType(ContentType.JSON)
+                .body(Map.of("profile", "operational", "csr", TestCsrs.pemFor(TestCsrs.ecP256())))
+                .when().post("/api/v1/devices/" + d + "/certificates").then().statusCode(201);
+        // ES256 claimed with an RSA key is refused.
+        String d2 = TestStation.newDeviceId();
+        refusedWith("Bearer " + TestTokens.sign(TestTokens.stationClaims(id, d2), TestCsrs.ecP256().getPrivate(), id,
+                AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256), d2, "algorithm");
+    }
+
+    @Test
     void disabledStationIsRefused() {
         TestStation s = TestStation.register();
         given().header("Authorization", TestTokens.admin()).when().post("/api/v1/stations/" + s.id + "/disable")
