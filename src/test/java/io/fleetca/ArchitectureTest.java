@@ -1,11 +1,16 @@
 package io.fleetca;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The "never" rules of ARCHITECTURE.md, kept true by the build. */
@@ -71,6 +76,35 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("io.fleetca.ra..", "io.fleetca.ca..",
                         "io.fleetca.keys..", "io.fleetca.api..", "io.fleetca.auth..")
                 .check(CLASSES);
+    }
+
+    /**
+     * The "may import" column of ARCHITECTURE.md, package by package. Recorded exceptions: api reads
+     * the audit verification (a read model); ra uses profile (it chooses the profile); ca writes its own
+     * CA records (CaRegistry) besides the issuance ledger; common is the shared leaf (problems, serials, clock).
+     */
+    @Test
+    void packagesImportOnlyWhatTheMapAllows() {
+        Map<String, List<String>> allowed = Map.of(
+                "api", List.of("ra", "auth", "registry", "audit"),
+                "ra", List.of("ca", "registry", "audit", "profile"),
+                "ca", List.of("keys", "registry", "profile"),
+                "auth", List.of("registry"),
+                "audit", List.of("registry"),
+                "keys", List.of(),
+                "profile", List.of(),
+                "registry", List.of(),
+                "common", List.of());
+        allowed.forEach((pkg, may) -> {
+            List<String> packages = new ArrayList<>();
+            packages.add("io.fleetca." + pkg + "..");
+            packages.add("io.fleetca.common..");
+            may.forEach(m -> packages.add("io.fleetca." + m + ".."));
+            classes().that().resideInAPackage("io.fleetca." + pkg + "..")
+                    .should().onlyDependOnClassesThat(JavaClass.Predicates.resideOutsideOfPackage("io.fleetca..")
+                            .or(JavaClass.Predicates.resideInAnyPackage(packages.toArray(String[]::new))))
+                    .check(CLASSES);
+        });
     }
 
     @Test

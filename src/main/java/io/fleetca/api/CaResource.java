@@ -5,6 +5,7 @@ import io.fleetca.auth.Caller;
 import io.fleetca.registry.CaRecord;
 import io.fleetca.common.FleetCaException;
 import io.fleetca.common.ProblemType;
+import io.fleetca.common.Text;
 import io.fleetca.ra.CaAdministration;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -43,18 +44,24 @@ public class CaResource {
     }
 
     /**
-     * PEM by default; DER (RFC 2585 §4.1 application/pkix-cert) when asked for. This URL is also the
-     * AIA caIssuers location of every leaf (RFC 5280 §4.2.2.1 wants DER there): such fetchers must send
-     * {@code Accept: application/pkix-cert}.
+     * DER (RFC 2585 §4.1 application/pkix-cert), or PEM when the client asks for PEM or text. This URL
+     * is the AIA caIssuers location in every leaf, and RFC 5280 §4.2.2.1 requires DER there: generic
+     * fetchers send no Accept or a wildcard, so they get DER.
      */
     @GET
     @Path("/{caId}/certificate")
     public Response certificate(@PathParam("caId") String caId, @HeaderParam(HttpHeaders.ACCEPT) String accept) {
-        CaRecord ca = cas.find(caId).orElseThrow(() -> new FleetCaException(ProblemType.NOT_FOUND, "no CA " + caId));
-        if (accept != null && accept.contains(PKIX_CERT)) {
-            return Response.ok(ca.certificateDer(), PKIX_CERT).build();
+        CaRecord ca = (Text.isCaId(caId) ? cas.find(caId) : java.util.Optional.<CaRecord>empty())
+                .orElseThrow(() -> new FleetCaException(ProblemType.NOT_FOUND, "no such CA"));
+        if (wantsPem(accept)) {
+            return Response.ok(Pem.certificate(ca.certificateDer()), PEM_FILE).build();
         }
-        return Response.ok(Pem.certificate(ca.certificateDer()), PEM_FILE).build();
+        return Response.ok(ca.certificateDer(), PKIX_CERT).build();
+    }
+
+    private static boolean wantsPem(String accept) {
+        return accept != null && !accept.contains(PKIX_CERT) && (accept.contains(PEM_FILE)
+                || accept.contains("application/pem-certificate-chain") || accept.contains("text/plain"));
     }
 
     @POST

@@ -4,6 +4,7 @@ import io.fleetca.auth.Authenticator;
 import io.fleetca.auth.Caller;
 import io.fleetca.common.FleetCaException;
 import io.fleetca.common.ProblemType;
+import io.fleetca.common.Text;
 import io.fleetca.ra.EnrollmentRequest;
 import io.fleetca.ra.EnrollmentResult;
 import io.fleetca.ra.EnrollmentService;
@@ -36,8 +37,8 @@ public class DeviceResource {
 
     /** RFC 7030-style pem chain media type (RFC 8555 §9.1). */
     static final String PEM_CHAIN = "application/pem-certificate-chain";
-    /** Device ids: what fits a CN (ub-common-name 64) and a URL path segment without escaping. */
-    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
+    /** Device ids: what fits a CN (ub-common-name 64), a PrintableString serialNumber (X.520) and a URL path segment. */
+    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.:-]{0,63}");
 
     @Inject
     EnrollmentService enrollment;
@@ -80,6 +81,7 @@ public class DeviceResource {
     public Dtos.DeviceView get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                                @PathParam("deviceId") String deviceId) {
         auth.reader(authorization);
+        checkDeviceId(deviceId);
         DeviceRecord device = devices.find(deviceId)
                 .orElseThrow(() -> new FleetCaException(ProblemType.NOT_FOUND, "device " + deviceId + " is not registered"));
         return Dtos.DeviceView.of(device, devices.certificatesOf(deviceId));
@@ -94,6 +96,9 @@ public class DeviceResource {
                                                @QueryParam("page") String page, @QueryParam("size") String size) {
         auth.reader(authorization);
         Paging paging = Paging.of(page, size);
+        if (stationId != null && !Text.isStationId(stationId)) {
+            throw new FleetCaException(ProblemType.MALFORMED_REQUEST, "stationId must be a station id (a UUID)");
+        }
         DeviceStatus s = null;
         if (status != null) {
             try {
@@ -119,7 +124,7 @@ public class DeviceResource {
     private static void checkDeviceId(String deviceId) {
         if (!DEVICE_ID.matcher(deviceId).matches()) {
             throw new FleetCaException(ProblemType.MALFORMED_REQUEST,
-                    "device id must be 1 to 64 characters of letters, digits, '.', '_', ':' or '-', starting with a letter or digit");
+                    "device id must be 1 to 64 characters of letters, digits, '.', ':' or '-', starting with a letter or digit");
         }
     }
 }

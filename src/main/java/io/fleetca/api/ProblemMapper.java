@@ -30,8 +30,14 @@ public class ProblemMapper {
     public Response fleetCa(FleetCaException e, UriInfo uri, Request request) {
         if (e.type().status() < 500) {
             // Refusals of authenticated requests are audit events (unauthenticated ones have no actor).
-            callers.caller().ifPresent(c -> refusals.refused(c.actor(), request.getMethod(), uri.getPath(),
-                    e.type().slug(), e.getMessage()));
+            callers.caller().ifPresent(c -> {
+                try {
+                    refusals.refused(c.actor(), request.getMethod(), uri.getPath(), e.type().slug(), e.getMessage());
+                } catch (RuntimeException auditFailure) {
+                    // The caller still gets the refusal it earned; the missing event is loud in the log.
+                    LOG.error("Could not write the audit event of a refused request", auditFailure);
+                }
+            });
         }
         if (e.type().status() >= 500 && e.type() != ProblemType.KEY_STORE_UNAVAILABLE) {
             LOG.errorf("Refused with %s: %s", e.type().slug(), e.getMessage());

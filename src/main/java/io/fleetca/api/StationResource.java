@@ -5,6 +5,7 @@ import io.fleetca.auth.Authenticator;
 import io.fleetca.auth.Caller;
 import io.fleetca.common.FleetCaException;
 import io.fleetca.common.ProblemType;
+import io.fleetca.common.Text;
 import io.fleetca.ra.StationRegistration;
 import io.fleetca.ra.StationService;
 import io.fleetca.registry.StationRecord;
@@ -71,8 +72,8 @@ public class StationResource {
     @Path("/{id}")
     public Dtos.StationView get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id) {
         auth.reader(authorization);
-        return stations.find(id).map(this::view)
-                .orElseThrow(() -> new FleetCaException(ProblemType.NOT_FOUND, "station " + id + " does not exist"));
+        return (Text.isStationId(id) ? stations.find(id) : java.util.Optional.<StationRecord>empty()).map(this::view)
+                .orElseThrow(() -> new FleetCaException(ProblemType.NOT_FOUND, "no such station"));
     }
 
     @POST

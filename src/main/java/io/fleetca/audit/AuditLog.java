@@ -52,13 +52,18 @@ public class AuditLog {
     /** Result of walking the chain: the first broken link, if any. */
     public record Verification(boolean intact, long eventsChecked, Optional<Long> firstBrokenSeq, String reason) {}
 
+    /**
+     * Walks the chain from the first event up to the head as it was when verification started
+     * (events appended meanwhile are checked next time), and compares the end with that head.
+     */
     public Verification verify() {
+        AuditStore.Head head = store.head();
         String expectedPrev = genesis();
         long expectedSeq = 1;
         long checked = 0;
         long after = 0;
-        while (true) {
-            List<AuditEventRecord> batch = store.after(after, 500);
+        while (after < head.lastSeq()) {
+            List<AuditEventRecord> batch = store.after(after, (int) Math.min(500, head.lastSeq() - after));
             if (batch.isEmpty()) {
                 break;
             }
@@ -79,7 +84,6 @@ public class AuditLog {
                 after = e.seq();
             }
         }
-        AuditStore.Head head = store.head();
         if (head.lastSeq() != checked || !head.lastHash().equals(expectedPrev)) {
             return new Verification(false, checked, Optional.of(checked + 1), "chain head does not match the last event");
         }

@@ -84,13 +84,33 @@ public class AdminTokenVerifier {
         }
     }
 
+    /** CONVENTIONS §3: a wrong setting stops start-up instead of failing every admin request. */
+    void checkConfiguration(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
+        config.adminJwks().ifPresent(jwks -> {
+            if (jwks.startsWith("http://")) {
+                throw new IllegalStateException("fleetca.auth.admin-jwks must be an https URL or a file path, not http");
+            }
+            if (!jwks.startsWith("https://")) {
+                try {
+                    resolver();
+                } catch (IllegalStateException e) {
+                    throw new IllegalStateException("fleetca.auth.admin-jwks names " + jwks
+                            + ", which is not a readable JWKS file");
+                }
+            }
+        });
+    }
+
     private VerificationKeyResolver resolver() {
         String jwks = config.adminJwks().orElseThrow(() ->
                 Unauthorized.because("admin authentication is not configured (fleetca.auth.admin-jwks)"));
         if (jwks.startsWith("https://")) {
             VerificationKeyResolver r = httpsResolver;
             if (r == null) {
-                HttpsJwksVerificationKeyResolver https = new HttpsJwksVerificationKeyResolver(new HttpsJwks(jwks));
+                HttpsJwks source = new HttpsJwks(jwks);
+                // A removed (compromised) admin key stops working within minutes, not jose4j's default hour.
+                source.setDefaultCacheDuration(300);
+                HttpsJwksVerificationKeyResolver https = new HttpsJwksVerificationKeyResolver(source);
                 https.setDisambiguateWithVerifySignature(true);
                 r = https;
                 httpsResolver = r;

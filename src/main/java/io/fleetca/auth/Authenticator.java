@@ -2,7 +2,6 @@ package io.fleetca.auth;
 
 import io.fleetca.common.FleetCaException;
 import io.fleetca.common.ProblemType;
-import io.fleetca.registry.StationRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -18,9 +17,6 @@ public class Authenticator {
 
     @Inject
     StationTokenVerifier stationTokens;
-
-    @Inject
-    StationRegistry stations;
 
     @Inject
     CallerContext context;
@@ -55,7 +51,7 @@ public class Authenticator {
         } catch (FleetCaException e) {
             // A valid-looking station token here is a station trying an operator endpoint: say so plainly.
             String kid = TokenHeader.parse(token).kid();
-            if (kid != null && e.type() == ProblemType.UNAUTHORIZED && stations.find(kid).isPresent()) {
+            if (e.type() == ProblemType.UNAUTHORIZED && stationTokens.isSignedByStation(token, kid)) {
                 throw new FleetCaException(ProblemType.FORBIDDEN, "station credentials cannot call admin or auditor endpoints");
             }
             throw e;

@@ -7,6 +7,7 @@ public record Caller(Role role, String id) {
 
     /** How the caller appears in audit events. */
     public String actor() {
-        return role.name().toLowerCase(java.util.Locale.ROOT) + ":" + id;
+        String who = id.length() > 128 ? id.substring(0, 128) + "..." : id;
+        return role.name().toLowerCase(java.util.Locale.ROOT) + ":" + who;
     }
 }

@@ -1,5 +1,6 @@
 package io.fleetca.auth;
 
+import io.fleetca.common.Text;
 import io.fleetca.registry.StationRecord;
 import io.fleetca.registry.StationRegistry;
 import io.fleetca.registry.TokenLedger;
@@ -52,11 +53,11 @@ public class StationTokenVerifier {
         if (header.kid() == null) {
             throw Unauthorized.because("the token header has no kid (the station id)");
         }
+        if (!Text.isStationId(header.kid())) {
+            throw Unauthorized.because("unknown kid: station ids are UUIDs");
+        }
         StationRecord station = stations.find(header.kid())
                 .orElseThrow(() -> Unauthorized.because("unknown kid: no station " + header.kid()));
-        if (!station.enabled()) {
-            throw Unauthorized.because("station " + station.name() + " is disabled");
-        }
         PublicKey key = keys.computeIfAbsent(station.publicJwk(), StationTokenVerifier::parseKey);
         String[] algorithms = key instanceof java.security.interfaces.ECPublicKey
                 ? new String[] {AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256}
@@ -82,6 +83,10 @@ public class StationTokenVerifier {
         } catch (InvalidJwtException e) {
             throw JwtFailures.explain(e, "the station id");
         }
+        // Only a caller holding the station's key learns that the station is disabled.
+        if (!station.enabled()) {
+            throw Unauthorized.because("station " + station.id() + " is disabled");
+        }
         try {
             long lifetime = claims.getExpirationTime().getValue() - claims.getIssuedAt().getValue();
             if (lifetime > MAX_LIFETIME_SECONDS || lifetime <= 0) {
@@ -102,6 +107,26 @@ public class StationTokenVerifier {
             throw Unauthorized.because("the token claims are malformed");
         }
         return new Caller(Caller.Role.STATION, station.id());
+    }
+
+    /** True when the token is a JWS signed by the registered station its kid names (claims unchecked). */
+    boolean isSignedByStation(String token, String kid) {
+        if (!Text.isStationId(kid)) {
+            return false;
+        }
+        return stations.find(kid).map(station -> {
+            try {
+                org.jose4j.jws.JsonWebSignature jws = new org.jose4j.jws.JsonWebSignature();
+                jws.setAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
+                        AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256, AlgorithmIdentifiers.RSA_USING_SHA256,
+                        AlgorithmIdentifiers.RSA_PSS_USING_SHA256));
+                jws.setCompactSerialization(token);
+                jws.setKey(keys.computeIfAbsent(station.publicJwk(), StationTokenVerifier::parseKey));
+                return jws.verifySignature();
+            } catch (JoseException | RuntimeException e) {
+                return false;
+            }
+        }).orElse(false);
     }
 
     private static PublicKey parseKey(String jwk) {

@@ -1,7 +1,6 @@
 package io.fleetca.ca;
 
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 import java.util.Optional;
 
 /** Settings of the signing side. */
@@ -11,8 +10,8 @@ public interface CaConfig {
     /**
      * Base URL under which brokers reach FleetCA's public endpoints; it is written into
      * every certificate (CRL distribution point, OCSP and CA-issuers URLs), so it must be stable.
+     * Required outside the development profile.
      */
-    @WithDefault("http://localhost:8080")
     String publicUrl();
 
     /** Issuing CA used for profiles that name none; defaults to the first issuing CA created. */

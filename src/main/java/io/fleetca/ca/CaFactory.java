@@ -4,6 +4,7 @@ import io.fleetca.common.FleetCaException;
 import io.fleetca.common.ProblemType;
 import io.fleetca.common.SerialNumber;
 import io.fleetca.keys.CaKeyStore;
+import io.fleetca.keys.KeyAlgorithm;
 import io.fleetca.keys.KeyStoreUnavailableException;
 import io.fleetca.registry.CaRecord;
 import io.fleetca.registry.CaRegistry;
@@ -72,6 +73,7 @@ public class CaFactory {
             throw new FleetCaException(ProblemType.CONFLICT, "a CA with id " + spec.id() + " already exists");
         }
         X500Name subject = parseSubject(spec.subject());
+        KeyAlgorithm algorithm = spec.algorithm();
         LoadedCa parent = spec.parentId().map(id -> directory.find(id).orElseThrow(() ->
                 new FleetCaException(ProblemType.MALFORMED_REQUEST, "parent CA " + id + " does not exist"))).orElse(null);
         if (parent != null) {
@@ -94,7 +96,7 @@ public class CaFactory {
         }
 
         try {
-            CaKeyStore.PendingKey key = keys.generate(spec.keyAlgorithm());
+            CaKeyStore.PendingKey key = keys.generate(algorithm);
             SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(key.publicKey().getEncoded());
             BcX509ExtensionUtils ext = new BcX509ExtensionUtils();
             X509v3CertificateBuilder builder = new X509v3CertificateBuilder(
@@ -110,7 +112,7 @@ public class CaFactory {
                         new org.bouncycastle.asn1.x509.AuthorityKeyIdentifier(parent.subjectKeyIdentifier()));
             }
             ContentSigner signer = parent == null
-                    ? HsmContentSigner.forPendingKey(key, spec.keyAlgorithm().signatureAlgorithm())
+                    ? HsmContentSigner.forPendingKey(key, algorithm.signatureAlgorithm())
                     : HsmContentSigner.forStoredKey(keys, parent.record().keyAlias(), parent.keyAlgorithm().signatureAlgorithm());
             X509CertificateHolder cert = builder.build(signer);
 
@@ -119,16 +121,26 @@ public class CaFactory {
             if (parent != null) {
                 chain.addAll(parent.chain());
             }
-            String alias = KEY_ALIAS_PREFIX + spec.id();
+            // A random suffix: two concurrent creations of one id never share (or overwrite) a key entry.
+            String alias = KEY_ALIAS_PREFIX + spec.id() + "-" + SerialNumber.random(random).hex().substring(0, 8);
             keys.store(alias, key, toJca(chain));
 
             byte[] der = cert.getEncoded();
             CaRecord record = new CaRecord(spec.id(), parent == null ? null : parent.id(), subject.toString(), alias,
-                    spec.keyAlgorithm().name(), notBefore, notAfter, der, sha256(der), now);
-            QuarkusTransaction.requiringNew().run(() -> {
-                registry.add(record);
-                inSameTransaction.accept(record);
-            });
+                    algorithm.name(), notBefore, notAfter, der, sha256(der), now);
+            try {
+                QuarkusTransaction.requiringNew().run(() -> {
+                    registry.add(record);
+                    inSameTransaction.accept(record);
+                });
+            } catch (RuntimeException e) {
+                // Not recorded: the key and its certificate must not survive (a CA the registry does not know).
+                keys.delete(alias);
+                if (directory.find(spec.id()).isPresent()) {
+                    throw new FleetCaException(ProblemType.CONFLICT, "a CA with id " + spec.id() + " already exists");
+                }
+                throw e;
+            }
             return directory.find(spec.id()).orElseThrow();
         } catch (KeyStoreUnavailableException e) {
             throw new FleetCaException(ProblemType.KEY_STORE_UNAVAILABLE,
@@ -139,6 +151,10 @@ public class CaFactory {
     }
 
     private static X500Name parseSubject(String subject) {
+        if (subject == null || subject.length() > 1024 || io.fleetca.common.Text.hasControlCharacters(subject)) {
+            throw new FleetCaException(ProblemType.MALFORMED_REQUEST,
+                    "subject must be a distinguished name of at most 1024 characters without control characters");
+        }
         try {
             X500Name name = new X500Name(subject);
             if (name.getRDNs().length == 0) {

@@ -109,6 +109,9 @@ public class CertificateIssuer {
 
         // 2. Reserve the serial (own committed transaction).
         SerialNumber serial = reserve(request, notBefore, notAfter, now);
+        if (serial == null) {
+            return existing(request, now);
+        }
 
         // 3. Build.
         X509v3CertificateBuilder builder = build(request, serial, notBefore, notAfter);
@@ -138,7 +141,7 @@ public class CertificateIssuer {
                 inSameTransaction.accept(r);
                 return r;
             });
-            return new IssuedCertificate(record, cert, issuer.chain());
+            return new IssuedCertificate(record, cert, issuer.chain(), true);
         } catch (KeyStoreUnavailableException e) {
             throw new FleetCaException(ProblemType.KEY_STORE_UNAVAILABLE,
                     "the signing key store is unavailable; retry later", Duration.ofSeconds(5));
@@ -161,9 +164,25 @@ public class CertificateIssuer {
                         "this public key is already certified for another device");
                 case DEVICE_DECOMMISSIONED -> throw new FleetCaException(ProblemType.DEVICE_DECOMMISSIONED,
                         "device " + request.deviceId() + " is decommissioned");
+                case ALREADY_ISSUED -> { return null; }
+                case IN_PROGRESS -> throw new FleetCaException(ProblemType.CONFLICT,
+                        "an identical enrollment for this device and key is being signed; retry in a few seconds",
+                        Duration.ofSeconds(2));
             }
         }
         throw new IllegalStateException("could not reserve a unique serial");
+    }
+
+    /** The valid certificate an identical, concurrent request already got. */
+    private IssuedCertificate existing(IssuanceRequest request, Instant now) {
+        CertificateRecord record = ledger.issuedFor(request.deviceId(), request.spkiSha256(), request.profile().name())
+                .stream().filter(c -> c.validAt(now)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the ledger reported an issued certificate that is gone"));
+        try {
+            return new IssuedCertificate(record, new X509CertificateHolder(record.der()), request.issuer().chain(), false);
+        } catch (IOException e) {
+            throw new IllegalStateException("stored certificate does not parse", e);
+        }
     }
 
     private X509v3CertificateBuilder build(IssuanceRequest request, SerialNumber serial, Instant notBefore, Instant notAfter) {

@@ -15,6 +15,9 @@ public interface CaKeyStore {
     /** Persists a generated key under {@code alias} with its certificate (chain to the root). */
     void store(String alias, PendingKey key, X509Certificate[] chain);
 
+    /** Removes a stored key; used only to undo a CA creation whose record could not be written. */
+    void delete(String alias);
+
     /** Signs {@code data} with the key stored under {@code alias}. */
     byte[] sign(String alias, String signatureAlgorithm, byte[] data);
 

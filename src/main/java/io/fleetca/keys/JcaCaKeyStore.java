@@ -121,6 +121,19 @@ abstract class JcaCaKeyStore implements CaKeyStore {
     }
 
     @Override
+    public void delete(String alias) {
+        Connection c = connection();
+        try {
+            if (c.keyStore().containsAlias(alias)) {
+                c.keyStore().deleteEntry(alias);
+                persist(c);
+            }
+        } catch (GeneralSecurityException | java.io.IOException | RuntimeException e) {
+            throw dropped(c, "deleting key failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public byte[] sign(String alias, String signatureAlgorithm, byte[] data) {
         Connection c = connection();
         try {

@@ -9,8 +9,10 @@ import java.util.Optional;
 @ConfigMapping(prefix = "fleetca.keys")
 public interface KeysConfig {
 
-    /** {@code pkcs11} (an HSM through SunPKCS11) or {@code software} (a PKCS#12 file, development only). */
-    @WithDefault("software")
+    /**
+     * {@code pkcs11} (an HSM through SunPKCS11) or {@code software} (a PKCS#12 file, development only).
+     * Required outside the development profile: production never falls back to software keys silently.
+     */
     Provider provider();
 
     Pkcs11 pkcs11();

@@ -53,10 +53,10 @@ final class Pkcs11CaKeyStore extends JcaCaKeyStore {
         if (provider != null) {
             try {
                 return login(provider);
-            } catch (IllegalStateException e) {
-                throw e; // the token answered (e.g. PIN refused): a new provider would not help
+            } catch (PinRejectedException e) {
+                throw e; // the token answered and refused the PIN: a new provider would not help
             } catch (RuntimeException | IOException | GeneralSecurityException e) {
-                provider = null; // the provider itself is unusable: configure a new one below
+                provider = null; // token gone, session invalid, ...: configure a new provider below
             }
         }
         Provider configured;
@@ -77,8 +77,9 @@ final class Pkcs11CaKeyStore extends JcaCaKeyStore {
         try {
             keyStore.load(null, pin);
         } catch (IOException e) {
-            if (rootMessage(e).contains("CKR_PIN_INCORRECT") || rootMessage(e).contains("CKR_PIN_LEN_RANGE")) {
-                throw new IllegalStateException("The HSM rejected the PIN: fix " + PIN_ENV
+            String code = rootMessage(e);
+            if (code.contains("CKR_PIN_INCORRECT") || code.contains("CKR_PIN_LEN_RANGE") || code.contains("CKR_PIN_LOCKED")) {
+                throw new PinRejectedException("The HSM rejected the PIN: fix " + PIN_ENV
                         + " or the file named by fleetca.keys.pkcs11.pin-file");
             }
             throw new IllegalStateException("Cannot log in to the PKCS#11 token configured by fleetca.keys.pkcs11.config ("
@@ -91,8 +92,10 @@ final class Pkcs11CaKeyStore extends JcaCaKeyStore {
     protected void checkGeneratedKey(PrivateKey key) {
         // SunPKCS11 shows the CKA_SENSITIVE / CKA_EXTRACTABLE state of a P11Key in toString() and
         // returns no encoding for a sensitive key: both must say the key cannot leave the token.
+        // P11Key.toString() says "sensitive" or "not sensitive", and "unextractable" or "extractable".
         String attributes = key.toString();
-        if (key.getEncoded() != null || !attributes.contains("sensitive") || !attributes.contains("unextractable")) {
+        if (key.getEncoded() != null || attributes.contains("not sensitive") || !attributes.contains("sensitive")
+                || !attributes.contains("unextractable")) {
             throw new IllegalStateException("the token generated an extractable private key; "
                     + "set CKA_SENSITIVE=true and CKA_EXTRACTABLE=false in the SunPKCS11 configuration");
         }
@@ -109,5 +112,12 @@ final class Pkcs11CaKeyStore extends JcaCaKeyStore {
             t = t.getCause();
         }
         return String.valueOf(t.getMessage());
+    }
+
+    /** The token refused the PIN: reconnecting will not help until the configuration is fixed. */
+    static final class PinRejectedException extends IllegalStateException {
+        PinRejectedException(String message) {
+            super(message);
+        }
     }
 }

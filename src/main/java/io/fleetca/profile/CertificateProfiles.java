@@ -27,6 +27,13 @@ public class CertificateProfiles {
             if (p.rsaMinBits() < 2048 || p.rsaMaxBits() > 8192 || p.rsaMinBits() > p.rsaMaxBits()) {
                 throw new IllegalStateException("fleetca.profiles." + name + ": rsa-min-bits/rsa-max-bits must satisfy 2048 <= min <= max <= 8192");
             }
+            if (!p.extendedKeyUsages().contains("clientAuth")) {
+                // Every device certificate authenticates a TLS client (RFC 5280 §4.2.1.12 id-kp-clientAuth).
+                throw new IllegalStateException("fleetca.profiles." + name + ".extended-key-usages must include clientAuth");
+            }
+            if (p.backdate().isNegative() || p.backdate().compareTo(java.time.Duration.ofDays(1)) > 0) {
+                throw new IllegalStateException("fleetca.profiles." + name + ".backdate must be between 0 and one day");
+            }
             for (String eku : p.extendedKeyUsages()) {
                 if (!KNOWN_EKUS.contains(eku)) {
                     throw new IllegalStateException("fleetca.profiles." + name + ".extended-key-usages: unknown " + eku);

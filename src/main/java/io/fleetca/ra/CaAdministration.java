@@ -8,12 +8,10 @@ import io.fleetca.ca.CaSpec;
 import io.fleetca.ca.LoadedCa;
 import io.fleetca.common.FleetCaException;
 import io.fleetca.common.ProblemType;
-import io.fleetca.keys.KeyAlgorithm;
 import io.fleetca.registry.CaRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -41,13 +39,6 @@ public class CaAdministration {
     }
 
     public CaRecord create(String actor, String id, String subject, String parentId, String keyAlgorithm, Integer validityDays) {
-        KeyAlgorithm algorithm;
-        try {
-            algorithm = KeyAlgorithm.valueOf(keyAlgorithm == null ? "EC_P256" : keyAlgorithm);
-        } catch (IllegalArgumentException e) {
-            throw new FleetCaException(ProblemType.MALFORMED_REQUEST,
-                    "keyAlgorithm must be one of " + Arrays.toString(KeyAlgorithm.values()));
-        }
         int days = validityDays == null ? (parentId == null ? 7300 : 3650) : validityDays;
         if (days < 1 || days > MAX_VALIDITY_DAYS) {
             throw new FleetCaException(ProblemType.MALFORMED_REQUEST, "validityDays must be between 1 and " + MAX_VALIDITY_DAYS);
@@ -55,7 +46,8 @@ public class CaAdministration {
         if (subject == null || subject.isBlank()) {
             throw new FleetCaException(ProblemType.MALFORMED_REQUEST, "subject is required");
         }
-        return factory.create(new CaSpec(id, subject, Optional.ofNullable(parentId), algorithm, Duration.ofDays(days)),
+        return factory.create(new CaSpec(id, subject, Optional.ofNullable(parentId),
+                        keyAlgorithm == null ? "EC_P256" : keyAlgorithm, Duration.ofDays(days)),
                 record -> audit.append(new AuditEvent(actor, "ca.created", "ca:" + record.id(), Json.object(
                         "subject", record.subject(), "parent", record.parentId(), "keyAlgorithm", record.keyAlgorithm(),
                         "sha256", record.sha256())))).record();

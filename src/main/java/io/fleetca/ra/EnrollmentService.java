@@ -9,6 +9,7 @@ import io.fleetca.ca.IssuedCertificate;
 import io.fleetca.ca.LoadedCa;
 import io.fleetca.common.FleetCaException;
 import io.fleetca.common.ProblemType;
+import io.fleetca.common.Text;
 import io.fleetca.profile.CertificateProfile;
 import io.fleetca.profile.CertificateProfiles;
 import io.fleetca.profile.DeviceKeyType;
@@ -34,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -106,12 +108,13 @@ public class EnrollmentService {
         StationRecord station = stations.find(request.stationId())
                 .orElseThrow(() -> new FleetCaException(ProblemType.UNAUTHORIZED, "unknown station"));
         CertificateProfile profile = profiles.find(request.profile()).orElseThrow(() -> new FleetCaException(
-                ProblemType.UNKNOWN_PROFILE, "profile '" + request.profile() + "' does not exist; known: " + profiles.names()));
+                ProblemType.UNKNOWN_PROFILE, "profile '" + Text.clip(request.profile(), 64) + "' does not exist; known: "
+                + profiles.names()));
         if (!station.profiles().contains(profile.name())) {
             throw new FleetCaException(ProblemType.OUT_OF_SCOPE,
                     "station " + station.name() + " may not enroll profile " + profile.name());
         }
-        if (!pattern(station).matcher(request.deviceId()).matches()) {
+        if (!BoundedMatch.matches(pattern(station), request.deviceId())) {
             throw new FleetCaException(ProblemType.OUT_OF_SCOPE,
                     "device id " + request.deviceId() + " does not match the station's device id pattern");
         }
@@ -138,20 +141,31 @@ public class EnrollmentService {
             return toResult(existing.get());
         }
 
+        LoadedCa issuingCa = cas.issuerFor(profile.issuer()).orElseThrow(() -> new FleetCaException(
+                ProblemType.CONFLICT, "no issuing CA is configured for profile " + profile.name()));
+
+        // The rate unit is taken last and given back when no new certificate results, so refusals and
+        // HSM outages never use up a station's hour.
         Instant window = now.truncatedTo(ChronoUnit.HOURS);
         if (!rates.tryTake(station.id(), window, station.maxEnrollmentsPerHour())) {
             Duration retry = Duration.between(now, window.plus(Duration.ofHours(1)));
             throw new FleetCaException(ProblemType.RATE_LIMITED, "station " + station.name() + " has used its "
                     + station.maxEnrollmentsPerHour() + " enrollments for this hour", retry);
         }
-
-        LoadedCa issuingCa = cas.issuerFor(profile.issuer()).orElseThrow(() -> new FleetCaException(
-                ProblemType.CONFLICT, "no issuing CA is configured for profile " + profile.name()));
-        IssuedCertificate issued = issuer.issue(new IssuanceRequest(request.deviceId(), station.id(), profile, issuingCa,
-                spki, spkiSha256, keyType == DeviceKeyType.RSA), record -> audit.append(new AuditEvent(actor,
-                "certificate.issued", "certificate:" + record.serial(), Json.object("device", record.deviceId(),
-                "issuer", record.issuerId(), "profile", record.profile(), "notAfter", record.notAfter().toString()))));
-        return new EnrollmentResult(issued.record(), issued.certificate(), issued.chain(), true);
+        IssuedCertificate issued;
+        try {
+            issued = issuer.issue(new IssuanceRequest(request.deviceId(), station.id(), profile, issuingCa,
+                    spki, spkiSha256, keyType == DeviceKeyType.RSA), record -> audit.append(new AuditEvent(actor,
+                    "certificate.issued", "certificate:" + record.serial(), Json.object("device", record.deviceId(),
+                    "issuer", record.issuerId(), "profile", record.profile(), "notAfter", record.notAfter().toString()))));
+        } catch (RuntimeException e) {
+            rates.giveBack(station.id(), window);
+            throw e;
+        }
+        if (!issued.created()) {
+            rates.giveBack(station.id(), window);
+        }
+        return new EnrollmentResult(issued.record(), issued.certificate(), issued.chain(), issued.created());
     }
 
     private EnrollmentResult toResult(CertificateRecord record) {
@@ -169,7 +183,7 @@ public class EnrollmentService {
 
     static String sha256(SubjectPublicKeyInfo spki) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(spki.getEncoded()));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(spki.getEncoded(ASN1Encoding.DER)));
         } catch (NoSuchAlgorithmException | IOException e) {
             throw new IllegalStateException(e);
         }

@@ -28,7 +28,7 @@ final class ProofOfPossession {
         ASN1ObjectIdentifier alg = csr.getSignatureAlgorithm().getAlgorithm();
         if (!ACCEPTED.contains(alg)) {
             throw new FleetCaException(ProblemType.BAD_CSR_SIGNATURE,
-                    "the CSR is signed with " + alg.getId() + "; use ECDSA or RSA with SHA-256 or stronger, or Ed25519");
+                    "the CSR is signed with " + io.fleetca.common.Text.clip(alg.getId(), 64) + "; use ECDSA or RSA with SHA-256 or stronger, or Ed25519");
         }
         boolean valid;
         try {

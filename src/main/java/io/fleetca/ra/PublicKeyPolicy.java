@@ -6,6 +6,7 @@ import io.fleetca.profile.CertificateProfile;
 import io.fleetca.profile.DeviceKeyType;
 import java.math.BigInteger;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.RSAPublicKey;
@@ -37,8 +38,16 @@ final class PublicKeyPolicy {
             type = checkEc(spki);
         } else if (alg.equals(PKCSObjectIdentifiers.rsaEncryption)) {
             type = DeviceKeyType.RSA;
+            // RFC 3279 §2.3.1: the parameters MUST be NULL. One key has one encoding, so the key-reuse
+            // check (a hash of the encoding) cannot be side-stepped by re-encoding the same key.
+            if (!DERNull.INSTANCE.equals(spki.getAlgorithm().getParameters())) {
+                throw bad("RSA keys must carry NULL algorithm parameters (RFC 3279 §2.3.1)");
+            }
         } else if (alg.equals(EdECObjectIdentifiers.id_Ed25519)) {
             type = DeviceKeyType.ED25519;
+            if (spki.getAlgorithm().getParameters() != null) {
+                throw bad("Ed25519 keys carry no algorithm parameters (RFC 8410 §3)");
+            }
             if (spki.getPublicKeyData().getOctets().length != 32) {
                 throw bad("the Ed25519 public key is not 32 bytes (RFC 8410 §3)");
             }
@@ -66,6 +75,11 @@ final class PublicKeyPolicy {
             type = DeviceKeyType.EC_P384;
         } else {
             throw bad("EC curve " + curve.getId() + " is not allowed; use P-256 or P-384");
+        }
+        byte[] encoded = spki.getPublicKeyData().getOctets();
+        if (encoded.length == 0 || encoded[0] != 0x04) {
+            // RFC 5480 §2.2: uncompressed form; one key, one encoding (see the RSA case).
+            throw bad("EC public keys must use the uncompressed point form (RFC 5480 §2.2)");
         }
         X9ECParameters params = CustomNamedCurves.getByOID(curve);
         try {

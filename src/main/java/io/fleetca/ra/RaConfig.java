@@ -1,6 +1,5 @@
 package io.fleetca.ra;
 
-import io.fleetca.keys.KeyAlgorithm;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -18,8 +17,9 @@ public interface RaConfig {
         @WithDefault("false")
         boolean enabled();
 
+        /** Key type of the development CAs: EC_P256, EC_P384, RSA_3072 or RSA_4096. */
         @WithDefault("EC_P256")
-        KeyAlgorithm keyAlgorithm();
+        String keyAlgorithm();
 
         @WithDefault("P7300D")
         Duration rootValidity();

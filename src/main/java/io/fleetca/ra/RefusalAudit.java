@@ -2,6 +2,7 @@ package io.fleetca.ra;
 
 import io.fleetca.audit.AuditEvent;
 import io.fleetca.audit.AuditLog;
+import io.fleetca.common.Text;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -16,7 +17,8 @@ public class RefusalAudit {
     AuditLog audit;
 
     public void refused(String actor, String method, String path, String problem, String detail) {
-        audit.appendAlone(new AuditEvent(actor, "request.refused", method + " " + path,
-                Json.object("problem", problem, "detail", detail)));
+        // Bounded to the audit columns (actor, target 256; details 8192): a long input must not turn a refusal into a 500.
+        audit.appendAlone(new AuditEvent(Text.clip(actor, 200), "request.refused", Text.clip(method + " " + path, 200),
+                Json.object("problem", problem, "detail", Text.clip(detail, 2000))));
     }
 }

@@ -4,6 +4,7 @@ import io.fleetca.audit.AuditEvent;
 import io.fleetca.audit.AuditLog;
 import io.fleetca.common.FleetCaException;
 import io.fleetca.common.ProblemType;
+import io.fleetca.common.Text;
 import io.fleetca.profile.CertificateProfiles;
 import io.fleetca.registry.StationRecord;
 import io.fleetca.registry.StationRegistry;
@@ -42,8 +43,8 @@ public class StationService {
     Clock clock;
 
     public StationRecord register(String actor, StationRegistration r) {
-        if (r.name() == null || r.name().isBlank() || r.name().length() > 128) {
-            throw malformed("name is required (1 to 128 characters)");
+        if (r.name() == null || r.name().isBlank() || r.name().length() > 128 || Text.hasControlCharacters(r.name())) {
+            throw malformed("name is required (1 to 128 characters, no control characters)");
         }
         String jwk = publicJwk(r.publicKey());
         if (r.profiles() == null || r.profiles().isEmpty()) {
@@ -54,7 +55,8 @@ public class StationService {
                 throw malformed("profile '" + p + "' does not exist; known: " + profiles.names());
             }
         }
-        if (r.deviceIdPattern() == null || r.deviceIdPattern().isEmpty() || r.deviceIdPattern().length() > 512) {
+        if (r.deviceIdPattern() == null || r.deviceIdPattern().isEmpty() || r.deviceIdPattern().length() > 512
+                || Text.hasControlCharacters(r.deviceIdPattern())) {
             throw malformed("deviceIdPattern is required (a regular expression of at most 512 characters)");
         }
         try {
@@ -83,8 +85,8 @@ public class StationService {
 
     public StationRecord disable(String actor, String stationId) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            StationRecord before = stations.find(stationId)
-                    .orElseThrow(() -> new FleetCaException(ProblemType.NOT_FOUND, "station " + stationId + " does not exist"));
+            StationRecord before = (Text.isStationId(stationId) ? stations.find(stationId) : java.util.Optional.<StationRecord>empty())
+                    .orElseThrow(() -> new FleetCaException(ProblemType.NOT_FOUND, "no such station"));
             StationRecord after = stations.disable(stationId, clock.instant()).orElseThrow();
             if (before.enabled()) {
                 audit.append(new AuditEvent(actor, "station.disabled", "station:" + stationId, Json.object("name", after.name())));

@@ -42,8 +42,11 @@ public class AuditStore {
                 .setParameter(1, event.seq()).setParameter(2, event.hash()).executeUpdate();
     }
 
-    /** Events with {@code seq > afterSeq}, ascending, at most {@code limit}. */
-    @Transactional(Transactional.TxType.SUPPORTS)
+    /**
+     * Events with {@code seq > afterSeq}, ascending, at most {@code limit}. Each batch is read in a
+     * transaction of its own, so walking the whole chain never holds more than one batch in memory.
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
     public List<AuditEventRecord> after(long afterSeq, int limit) {
         return events.find("seq > ?1 order by seq", afterSeq).range(0, limit - 1).list()
                 .stream().map(AuditEventEntity::toRecord).toList();

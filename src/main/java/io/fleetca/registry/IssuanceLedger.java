@@ -16,6 +16,9 @@ import java.util.List;
 @ApplicationScoped
 public class IssuanceLedger {
 
+    /** A reservation younger than this without a certificate is taken to be still signing. */
+    static final java.time.Duration IN_PROGRESS_WINDOW = java.time.Duration.ofMinutes(2);
+
     @Inject
     EntityManager em;
 
@@ -59,10 +62,21 @@ public class IssuanceLedger {
                         + " VALUES (?1, 'ACTIVE', ?2, ?3, ?3) ON CONFLICT DO NOTHING")
                 .setParameter(1, r.deviceId()).setParameter(2, r.stationId()).setParameter(3, now)
                 .executeUpdate();
-        DeviceEntity device = devices.findById(r.deviceId());
-        em.refresh(device);
-        if (DeviceStatus.valueOf(device.status) == DeviceStatus.DECOMMISSIONED) {
+        // Lock the device row: enrollments of one device are serialized, so the checks below cannot race.
+        String status = (String) em.createNativeQuery("SELECT status FROM device WHERE id = ?1 FOR UPDATE")
+                .setParameter(1, r.deviceId()).getSingleResult();
+        if (DeviceStatus.valueOf(status) == DeviceStatus.DECOMMISSIONED) {
             return ReservationOutcome.DEVICE_DECOMMISSIONED;
+        }
+        for (CertificateEntity same : certificates.list("deviceId = ?1 and spkiSha256 = ?2 and profile = ?3",
+                r.deviceId(), r.spkiSha256(), r.profile())) {
+            if (CertificateStatus.ISSUED.name().equals(same.status) && same.toRecord().validAt(now)) {
+                return ReservationOutcome.ALREADY_ISSUED;
+            }
+            if (CertificateStatus.RESERVED.name().equals(same.status)
+                    && same.reservedAt.isAfter(now.minus(IN_PROGRESS_WINDOW))) {
+                return ReservationOutcome.IN_PROGRESS;
+            }
         }
         em.createNativeQuery("INSERT INTO device_key (spki_sha256, device_id, created_at) VALUES (?1, ?2, ?3)"
                         + " ON CONFLICT DO NOTHING")

@@ -29,14 +29,19 @@ class CaApiTest {
 
     @Test
     void certificateAsPemAndDerAndOpensslVerifiesTheHierarchy() throws Exception {
-        String rootPem = given().when().get("/api/v1/cas/dev-root/certificate").then().statusCode(200)
+        String rootPem = given().accept("application/x-pem-file").when().get("/api/v1/cas/dev-root/certificate").then().statusCode(200)
                 .contentType(startsWith("application/x-pem-file")).extract().asString();
         byte[] der = given().accept("application/pkix-cert").when().get("/api/v1/cas/dev-issuing/certificate")
                 .then().statusCode(200).contentType("application/pkix-cert").extract().asByteArray();
         X509CertificateHolder issuing = new X509CertificateHolder(der);
         assertEquals("CN=FleetCA Development Issuing CA,O=FleetCA Development", issuing.getSubject().toString());
 
-        String issuingPem = given().when().get("/api/v1/cas/dev-issuing/certificate").then().extract().asString();
+        String issuingPem = given().accept("application/x-pem-file").when().get("/api/v1/cas/dev-issuing/certificate")
+                .then().extract().asString();
+        // No Accept (an AIA caIssuers fetcher): DER, as RFC 5280 §4.2.2.1 requires.
+        byte[] aia = given().header("Accept", "*/*").when().get("/api/v1/cas/dev-issuing/certificate")
+                .then().statusCode(200).contentType("application/pkix-cert").extract().asByteArray();
+        assertEquals(issuing, new X509CertificateHolder(aia));
         Path root = Openssl.write(rootPem);
         Path inter = Openssl.write(issuingPem);
         Openssl.Result r = Openssl.run("verify", "-x509_strict", "-CAfile", root.toString(), inter.toString());

@@ -1,5 +1,6 @@
 package io.fleetca.api;
 
+import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.fleetca.registry.TokenLedger;
@@ -45,6 +46,21 @@ class ConcurrencyTest {
                 .then().extract().statusCode());
         assertEquals(1, statuses.stream().filter(s -> s == 201).count(), statuses.toString());
         assertEquals(3, statuses.stream().filter(s -> s == 409).count(), statuses.toString());
+    }
+
+    @Test
+    void identicalRetriesRacingGetOneCertificate() throws Exception {
+        TestStation station = TestStation.register();
+        String deviceId = TestStation.newDeviceId();
+        String csr = TestCsrs.pemFor(TestCsrs.ecP256());
+        List<Integer> statuses = race(4, () -> given().header("Authorization", station.token(deviceId))
+                .contentType(io.restassured.http.ContentType.JSON).body(java.util.Map.of("profile", "operational", "csr", csr))
+                .when().post("/api/v1/devices/" + deviceId + "/certificates").then().extract().statusCode());
+        assertEquals(1, statuses.stream().filter(s -> s == 201).count(), statuses.toString());
+        // The others got the same certificate (200) or were told to retry while it was being signed (409).
+        assertEquals(3, statuses.stream().filter(s -> s == 200 || s == 409).count(), statuses.toString());
+        given().header("Authorization", io.fleetca.testing.TestTokens.auditor()).when().get("/api/v1/devices/" + deviceId)
+                .then().body("certificates.size()", org.hamcrest.Matchers.equalTo(1));
     }
 
     private static <T> List<T> race(int n, Callable<T> task) throws Exception {

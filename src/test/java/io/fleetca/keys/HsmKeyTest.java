@@ -28,8 +28,8 @@ class HsmKeyTest {
         KeyStore token = KeyStore.getInstance("PKCS11", provider);
         token.load(null, Files.readString(FleetCaTestResource.PIN_FILE).strip().toCharArray());
         List<String> aliases = Collections.list(token.aliases());
-        assertTrue(aliases.contains("fleetca-ca-dev-root"), aliases.toString());
-        assertTrue(aliases.contains("fleetca-ca-dev-issuing"), aliases.toString());
+        assertTrue(aliases.stream().anyMatch(a -> a.startsWith("fleetca-ca-dev-root-")), aliases.toString());
+        assertTrue(aliases.stream().anyMatch(a -> a.startsWith("fleetca-ca-dev-issuing-")), aliases.toString());
         for (String alias : aliases) {
             if (!token.isKeyEntry(alias)) {
                 continue;
@@ -37,9 +37,10 @@ class HsmKeyTest {
             Key key = token.getKey(alias, null);
             String attributes = key.toString();
             assertTrue(attributes.contains("token object"), alias + ": " + attributes);
+            // SunPKCS11 prints "sensitive"/"not sensitive" and "unextractable"/"extractable" (CKA_SENSITIVE, CKA_EXTRACTABLE).
+            assertFalse(attributes.contains("not sensitive"), alias + ": " + attributes);
             assertTrue(attributes.contains("sensitive"), alias + ": " + attributes);
             assertTrue(attributes.contains("unextractable"), alias + ": " + attributes);
-            assertFalse(attributes.contains("extractable)") && !attributes.contains("unextractable"), attributes);
             assertNull(key.getEncoded(), "the private key value must not be readable");
         }
     }

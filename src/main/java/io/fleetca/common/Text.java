@@ -1,0 +1,38 @@
+package io.fleetca.common;
+
+import java.util.regex.Pattern;
+
+/**
+ * Shape checks for identifiers and free text, applied before any value reaches the database
+ * (PostgreSQL refuses NUL in text, and a refusal must never become a 500).
+ */
+public final class Text {
+
+    private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final Pattern CA_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
+    private Text() {}
+
+    /** Station ids are lowercase UUIDs. */
+    public static boolean isStationId(String s) {
+        return s != null && UUID.matcher(s).matches();
+    }
+
+    /** CA ids: 1 to 63 lowercase letters, digits or '-', starting with a letter or digit. */
+    public static boolean isCaId(String s) {
+        return s != null && CA_ID.matcher(s).matches();
+    }
+
+    /** True when the text contains a control character (NUL, newline, ...), never valid in names or patterns. */
+    public static boolean hasControlCharacters(String s) {
+        return s != null && s.chars().anyMatch(Character::isISOControl);
+    }
+
+    /** Bounds text echoed back into problems and audit events. */
+    public static String clip(String s, int max) {
+        if (s == null || s.length() <= max) {
+            return s;
+        }
+        return s.substring(0, max) + "...";
+    }
+}
