@@ -91,6 +91,56 @@ class EnrollmentRefusalTest {
     }
 
     @Test
+    void nonCanonicalKeyEncodingsAreRefused() throws Exception {
+        TestStation s = TestStation.register();
+        // RSA with absent (instead of NULL) parameters: the same key under a second encoding.
+        KeyPair rsa = TestCsrs.rsa(2048);
+        org.bouncycastle.asn1.x509.SubjectPublicKeyInfo canonical =
+                org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(rsa.getPublic().getEncoded());
+        org.bouncycastle.asn1.x509.SubjectPublicKeyInfo noParams = new org.bouncycastle.asn1.x509.SubjectPublicKeyInfo(
+                new org.bouncycastle.asn1.x509.AlgorithmIdentifier(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption),
+                canonical.getPublicKeyData().getBytes());
+        PKCS10CertificationRequest csr = new org.bouncycastle.pkcs.PKCS10CertificationRequestBuilder(
+                new org.bouncycastle.asn1.x500.X500Name("CN=x"), noParams)
+                .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withRSA").build(rsa.getPrivate()));
+        refused(s, TestStation.newDeviceId(), "idevid", TestCsrs.pem(csr), 400, "bad-public-key");
+
+        // EC in compressed form.
+        KeyPair ec = TestCsrs.ecP256();
+        org.bouncycastle.asn1.x509.SubjectPublicKeyInfo ecInfo =
+                org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(ec.getPublic().getEncoded());
+        org.bouncycastle.math.ec.ECPoint point = org.bouncycastle.crypto.ec.CustomNamedCurves.getByName("secp256r1").getCurve()
+                .decodePoint(ecInfo.getPublicKeyData().getOctets());
+        org.bouncycastle.asn1.x509.SubjectPublicKeyInfo compressed = new org.bouncycastle.asn1.x509.SubjectPublicKeyInfo(
+                ecInfo.getAlgorithm(), point.getEncoded(true));
+        PKCS10CertificationRequest ecCsr = new org.bouncycastle.pkcs.PKCS10CertificationRequestBuilder(
+                new org.bouncycastle.asn1.x500.X500Name("CN=x"), compressed)
+                .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(ec.getPrivate()));
+        enroll(s, TestStation.newDeviceId(), "idevid", TestCsrs.pem(ecCsr)).then().statusCode(400)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void identifiersThatCannotBeStoredNeverReachTheDatabase() {
+        TestStation s = TestStation.register();
+        // NUL in a token kid, a CA id, a device id, a station id: 4xx, never 500.
+        String header = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                "{\"alg\":\"ES256\",\"kid\":\"\\u0000\"}".getBytes());
+        given().header("Authorization", "Bearer " + header + ".e30.AAAA").contentType(ContentType.JSON).body("{}")
+                .when().post("/api/v1/devices/dev-1/certificates").then().statusCode(401);
+        given().header("Authorization", "Bearer " + header + ".e30.AAAA").when().get("/api/v1/stations").then().statusCode(401);
+        given().when().get("/api/v1/cas/%00/certificate").then().statusCode(404);
+        given().header("Authorization", io.fleetca.testing.TestTokens.auditor()).when().get("/api/v1/devices/%00")
+                .then().statusCode(400);
+        given().header("Authorization", io.fleetca.testing.TestTokens.auditor()).when().get("/api/v1/stations/%00")
+                .then().statusCode(404);
+        given().header("Authorization", io.fleetca.testing.TestTokens.auditor()).queryParam("stationId", "\u0000")
+                .when().get("/api/v1/devices").then().statusCode(400);
+        // '_' is not a PrintableString character (X.520 serialNumber): device ids cannot contain it.
+        enroll(s, "dev_1", "idevid", TestCsrs.pemFor(TestCsrs.ecP256())).then().statusCode(400);
+    }
+
+    @Test
     void fermatFactorableRsaKeyIsWeak() throws Exception {
         TestStation s = TestStation.register();
         refused(s, TestStation.newDeviceId(), "idevid", TestCsrs.pemFor(closePrimesKey()), 400, "weak-key");
