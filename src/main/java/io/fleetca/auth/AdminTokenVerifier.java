@@ -34,6 +34,7 @@ import org.jose4j.lang.JoseException;
 public class AdminTokenVerifier {
 
     static final int MAX_LIFETIME_SECONDS = 3600;
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(AdminTokenVerifier.class);
 
     @Inject
     AuthConfig config;
@@ -91,6 +92,11 @@ public class AdminTokenVerifier {
                 throw new IllegalStateException("fleetca.auth.admin-jwks must be an https URL or a file path, not http");
             }
             if (!jwks.startsWith("https://")) {
+                if (!Files.exists(Path.of(jwks))) {
+                    // Allowed (the development walk-through writes it after start); the file is read when it appears.
+                    LOG.warnf("fleetca.auth.admin-jwks names %s, which does not exist yet: no admin can log in until it does", jwks);
+                    return;
+                }
                 try {
                     resolver();
                 } catch (IllegalStateException e) {
@@ -119,6 +125,9 @@ public class AdminTokenVerifier {
         }
         // A file is re-read when it changes, so keys can rotate without a restart.
         Path path = Path.of(jwks);
+        if (!Files.exists(path)) {
+            throw Unauthorized.because("admin authentication is not available: the JWKS named by fleetca.auth.admin-jwks is missing");
+        }
         try {
             FileTime modified = Files.getLastModifiedTime(path);
             FileResolver cached = fileResolver;
