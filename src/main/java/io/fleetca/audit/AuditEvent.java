@@ -4,9 +4,4 @@ package io.fleetca.audit;
  * What happened, by whom, to what. {@code details} is a short, already-rendered JSON object;
  * it must never contain secrets (PINs, tokens, private keys).
  */
-public record AuditEvent(String actor, String action, String target, String details) {
-
-    public static AuditEvent of(String actor, String action, String target) {
-        return new AuditEvent(actor, action, target, "{}");
-    }
-}
+public record AuditEvent(String actor, String action, String target, String details) {}

@@ -15,8 +15,6 @@ public record LoadedCa(CaRecord record, X509CertificateHolder certificate, KeyAl
 
     public String id() { return record.id(); }
 
-    public boolean isRoot() { return record.parentId() == null; }
-
     /** RFC 5280 §4.2.1.1: a child's AKI keyIdentifier is its issuer's SKI. */
     byte[] subjectKeyIdentifier() {
         SubjectKeyIdentifier ski = SubjectKeyIdentifier.fromExtensions(certificate.getExtensions());

@@ -3,7 +3,6 @@ package io.fleetca.keys;
 import java.security.spec.AlgorithmParameterSpec;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.RSAKeyGenParameterSpec;
-import java.math.BigInteger;
 
 /** The CA key types FleetCA generates inside the key store, with the signature algorithm each signs with. */
 public enum KeyAlgorithm {
@@ -28,6 +27,4 @@ public enum KeyAlgorithm {
 
     /** JCA name of the signature algorithm certificates and CRLs signed by this key use. */
     public String signatureAlgorithm() { return signatureAlgorithm; }
-
-    static final BigInteger F4 = RSAKeyGenParameterSpec.F4;
 }
