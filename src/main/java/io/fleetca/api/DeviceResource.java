@@ -61,7 +61,7 @@ public class DeviceResource {
         checkDeviceId(deviceId);
         Caller station = auth.station(authorization, deviceId);
         Dtos.EnrollRequest request = json.read(body, Dtos.EnrollRequest.class);
-        EnrollmentResult result = enrollment.enroll(new EnrollmentRequest(station.id(), deviceId, request.profile(),
+        EnrollmentResult result = enrollment.enroll(new EnrollmentRequest(station.station(), deviceId, request.profile(),
                 request.csr()));
         URI location = URI.create("/api/v1/certificates/" + result.record().serial());
         Response.ResponseBuilder response = result.created() ? Response.created(location) : Response.ok().location(location);

@@ -74,10 +74,10 @@ public class AdminTokenVerifier {
             List<String> groups = claims.hasClaim("groups") ? claims.getStringListClaimValue("groups") : List.of();
             String subject = claims.getSubject() == null ? "unknown" : claims.getSubject();
             if (groups.contains("admin")) {
-                return new Caller(Caller.Role.ADMIN, subject);
+                return Caller.operator(Caller.Role.ADMIN, subject);
             }
             if (groups.contains("auditor")) {
-                return new Caller(Caller.Role.AUDITOR, subject);
+                return Caller.operator(Caller.Role.AUDITOR, subject);
             }
             throw new FleetCaException(ProblemType.FORBIDDEN, "the token's groups contain neither admin nor auditor");
         } catch (MalformedClaimException e) {

@@ -1,7 +1,17 @@
 package io.fleetca.auth;
 
-/** Who is calling, after the credential was verified. {@code id} is the JWT subject (admins) or the station id. */
-public record Caller(Role role, String id) {
+import io.fleetca.registry.StationRecord;
+
+/**
+ * Who is calling, after the credential was verified. {@code id} is the JWT subject (admins) or the
+ * station id; {@code station} is the station's record as read during verification (null for operators),
+ * so the enrollment does not read it again.
+ */
+public record Caller(Role role, String id, StationRecord station) {
+
+    static Caller operator(Role role, String subject) {
+        return new Caller(role, subject, null);
+    }
 
     public enum Role { ADMIN, AUDITOR, STATION }
 

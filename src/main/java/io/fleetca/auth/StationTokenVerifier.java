@@ -106,7 +106,7 @@ public class StationTokenVerifier {
         } catch (MalformedClaimException e) {
             throw Unauthorized.because("the token claims are malformed");
         }
-        return new Caller(Caller.Role.STATION, station.id());
+        return new Caller(Caller.Role.STATION, station.id(), station);
     }
 
     /** True when the token is a JWS signed by the registered station its kid names (claims unchecked). */

@@ -19,7 +19,6 @@ import io.fleetca.registry.DeviceStatus;
 import io.fleetca.registry.IssuanceLedger;
 import io.fleetca.registry.RateWindows;
 import io.fleetca.registry.StationRecord;
-import io.fleetca.registry.StationRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -57,9 +56,6 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 public class EnrollmentService {
 
     @Inject
-    StationRegistry stations;
-
-    @Inject
     DeviceRegistry devices;
 
     @Inject
@@ -92,7 +88,7 @@ public class EnrollmentService {
     private final Map<String, Pattern> patterns = new ConcurrentHashMap<>();
 
     public EnrollmentResult enroll(EnrollmentRequest request) {
-        String actor = "station:" + request.stationId();
+        String actor = "station:" + request.station().id();
         try {
             EnrollmentResult result = decideAndIssue(request, actor);
             meters.counter("fleetca.enrollments", "result", result.created() ? "issued" : "existing").increment();
@@ -105,8 +101,7 @@ public class EnrollmentService {
     }
 
     private EnrollmentResult decideAndIssue(EnrollmentRequest request, String actor) {
-        StationRecord station = stations.find(request.stationId())
-                .orElseThrow(() -> new FleetCaException(ProblemType.UNAUTHORIZED, "unknown station"));
+        StationRecord station = request.station();
         CertificateProfile profile = profiles.find(request.profile()).orElseThrow(() -> new FleetCaException(
                 ProblemType.UNKNOWN_PROFILE, "profile '" + Text.clip(request.profile(), 64) + "' does not exist; known: "
                 + profiles.names()));
