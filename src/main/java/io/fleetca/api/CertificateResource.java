@@ -1,6 +1,11 @@
 package io.fleetca.api;
 
 import io.fleetca.auth.Authenticator;
+import io.fleetca.auth.Caller;
+import io.fleetca.revocation.RevocationOutcome;
+import io.fleetca.revocation.RevocationService;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
 import io.fleetca.common.FleetCaException;
 import io.fleetca.common.ProblemType;
 import io.fleetca.common.SerialNumber;
@@ -26,6 +31,12 @@ public class CertificateResource {
     @Inject
     Authenticator auth;
 
+    @Inject
+    RevocationService revocations;
+
+    @Inject
+    JsonBody json;
+
     @GET
     @Path("/{serial}")
     @Produces(MediaType.APPLICATION_JSON)
@@ -44,5 +55,30 @@ public class CertificateResource {
             throw new FleetCaException(ProblemType.CONFLICT, "serial " + parsed.hex() + " exists under several issuers");
         }
         return Dtos.CertificateView.of(found.get(0));
+    }
+
+    /** Revokes (or holds) one certificate; revoking it again changes nothing and says so (200, changed false). */
+    @POST
+    @Path("/{serial}/revoke")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Dtos.RevocationView revoke(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                                      @PathParam("serial") String serial, String body) {
+        Caller admin = auth.admin(authorization);
+        Dtos.RevokeRequest request = json.read(body, Dtos.RevokeRequest.class);
+        RevocationOutcome o = revocations.revoke(admin.actor(), serial, request.reason(),
+                Timestamps.parse("invalidityDate", request.invalidityDate()));
+        return new Dtos.RevocationView(o.changed(), o.message(), Dtos.CertificateView.of(o.certificate()));
+    }
+
+    /** Lifts a certificateHold. */
+    @POST
+    @Path("/{serial}/release")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Dtos.RevocationView release(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                                       @PathParam("serial") String serial) {
+        Caller admin = auth.admin(authorization);
+        RevocationOutcome o = revocations.release(admin.actor(), serial);
+        return new Dtos.RevocationView(o.changed(), o.message(), Dtos.CertificateView.of(o.certificate()));
     }
 }

@@ -9,6 +9,8 @@ import io.fleetca.ra.EnrollmentRequest;
 import io.fleetca.ra.EnrollmentResult;
 import io.fleetca.ra.EnrollmentService;
 import io.fleetca.registry.DeviceRecord;
+import io.fleetca.revocation.DeviceOutcome;
+import io.fleetca.revocation.RevocationService;
 import io.fleetca.registry.DeviceRegistry;
 import io.fleetca.registry.DeviceStatus;
 import io.fleetca.registry.Page;
@@ -26,7 +28,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -45,6 +46,9 @@ public class DeviceResource {
 
     @Inject
     DeviceRegistry devices;
+
+    @Inject
+    RevocationService revocations;
 
     @Inject
     Authenticator auth;
@@ -107,18 +111,36 @@ public class DeviceResource {
                 throw new FleetCaException(ProblemType.MALFORMED_REQUEST, "status must be ACTIVE or DECOMMISSIONED");
             }
         }
-        Instant before = null;
-        if (expiringBefore != null) {
-            try {
-                before = Instant.parse(expiringBefore);
-            } catch (DateTimeParseException e) {
-                throw new FleetCaException(ProblemType.MALFORMED_REQUEST,
-                        "expiringBefore must be an RFC 3339 UTC timestamp such as 2027-01-01T00:00:00Z");
-            }
-        }
+        Instant before = Timestamps.parse("expiringBefore", expiringBefore);
         Page<DeviceRecord> result = devices.list(s, stationId, before, paging.page(), paging.size());
         List<Dtos.DeviceView> items = result.items().stream().map(d -> Dtos.DeviceView.of(d, null)).toList();
         return new Dtos.PageView<>(items, result.total(), result.page(), result.size());
+    }
+
+    /** RFC 5280 §5.3.1 reason optional (default cessationOfOperation); an empty body is allowed. */
+    @POST
+    @Path("/{deviceId}/decommission")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Dtos.DeviceChangeView decommission(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                                              @PathParam("deviceId") String deviceId, String body) {
+        Caller admin = auth.admin(authorization);
+        checkDeviceId(deviceId);
+        String reason = body == null || body.isBlank() ? null : json.read(body, Dtos.DecommissionRequest.class).reason();
+        return view(revocations.decommission(admin.actor(), deviceId, reason));
+    }
+
+    @POST
+    @Path("/{deviceId}/reactivate")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Dtos.DeviceChangeView reactivate(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                                            @PathParam("deviceId") String deviceId) {
+        Caller admin = auth.admin(authorization);
+        checkDeviceId(deviceId);
+        return view(revocations.reactivate(admin.actor(), deviceId));
+    }
+
+    private static Dtos.DeviceChangeView view(DeviceOutcome o) {
+        return new Dtos.DeviceChangeView(o.deviceId(), o.status().name(), o.changed(), o.revokedSerials(), o.message());
     }
 
     private static void checkDeviceId(String deviceId) {

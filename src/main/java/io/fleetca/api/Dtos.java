@@ -35,13 +35,28 @@ final class Dtos {
 
     record CertificateView(String serial, String issuerId, String status, String deviceId, String stationId,
                            String profile, Instant notBefore, Instant notAfter, Instant reservedAt, Instant issuedAt,
-                           String certificate) {
+                           Instant revokedAt, String revocationReason, Instant invalidityDate, String certificate) {
         static CertificateView of(CertificateRecord c) {
             return new CertificateView(c.serial(), c.issuerId(), c.status().name(), c.deviceId(), c.stationId(),
-                    c.profile(), c.notBefore(), c.notAfter(), c.reservedAt(), c.issuedAt(),
-                    c.der() == null ? null : Pem.certificate(c.der()));
+                    c.profile(), c.notBefore(), c.notAfter(), c.reservedAt(), c.issuedAt(), c.revokedAt(),
+                    c.revocationReason(), c.invalidityDate(), c.der() == null ? null : Pem.certificate(c.der()));
         }
     }
+
+    record RevokeRequest(String reason, String invalidityDate) {}
+
+    record RevocationView(boolean changed, String message, CertificateView certificate) {}
+
+    record DecommissionRequest(String reason) {}
+
+    record DeviceChangeView(String deviceId, String status, boolean changed, List<String> revokedSerials,
+                            String message) {}
+
+    record BulkRevocationRequest(String reason, List<String> serials, List<String> deviceIds, String stationId,
+                                 String issuedAfter, String issuedBefore) {}
+
+    record RevocationJobView(String id, String status, String reason, long revoked, String requestedBy,
+                             Object criteria, Instant createdAt, Instant finishedAt) {}
 
     record CertificateSummary(String serial, String issuerId, String status, String profile, Instant notBefore,
                               Instant notAfter) {

@@ -18,16 +18,30 @@ public class JsonBody {
 
     private final ObjectMapper mapper;
 
+    /** Reads a JSON value (for echoing stored JSON such as a job's criteria). */
+    Object tree(String json) {
+        try {
+            return mapper.readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return json;
+        }
+    }
+
     JsonBody(ObjectMapper mapper) {
         this.mapper = mapper.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
     <T> T read(String body, Class<T> type) {
+        return read(body, type, MAX_BYTES);
+    }
+
+    /** As {@link #read(String, Class)} with a larger limit, for bulk requests. */
+    <T> T read(String body, Class<T> type, int maxBytes) {
         if (body == null || body.isBlank()) {
             throw new FleetCaException(ProblemType.MALFORMED_REQUEST, "the request body is empty; send a JSON object");
         }
-        if (body.length() > MAX_BYTES) {
-            throw new FleetCaException(ProblemType.PAYLOAD_TOO_LARGE, "the request body is larger than " + MAX_BYTES + " bytes");
+        if (body.length() > maxBytes) {
+            throw new FleetCaException(ProblemType.PAYLOAD_TOO_LARGE, "the request body is larger than " + maxBytes + " bytes");
         }
         try {
             T value = mapper.readValue(body, type);

@@ -69,6 +69,10 @@ public class CaFactory {
             throw new FleetCaException(ProblemType.MALFORMED_REQUEST,
                     "id must be 1 to 63 lowercase letters, digits or '-', starting with a letter or digit");
         }
+        if (spec.id().endsWith("-delta")) {
+            // /crl/<id>-delta.crl names the delta CRL of CA <id>; an id ending so would be ambiguous.
+            throw new FleetCaException(ProblemType.MALFORMED_REQUEST, "a CA id must not end in '-delta'");
+        }
         if (directory.find(spec.id()).isPresent()) {
             throw new FleetCaException(ProblemType.CONFLICT, "a CA with id " + spec.id() + " already exists");
         }

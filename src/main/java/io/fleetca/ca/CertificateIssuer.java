@@ -137,7 +137,9 @@ public class CertificateIssuer {
             // 6. Record with the caller's audit event, in one transaction.
             byte[] der = cert.getEncoded();
             CertificateRecord record = QuarkusTransaction.requiringNew().call(() -> {
-                CertificateRecord r = ledger.recordIssued(issuer.id(), serial.hex(), der, clock.instant());
+                CertificateRecord r = ledger.recordIssued(issuer.id(), serial.hex(), der, clock.instant())
+                        .orElseThrow(() -> new FleetCaException(ProblemType.DEVICE_DECOMMISSIONED,
+                                "device " + request.deviceId() + " was decommissioned while its certificate was signed"));
                 inSameTransaction.accept(r);
                 return r;
             });
@@ -162,6 +164,8 @@ public class CertificateIssuer {
                 case SERIAL_TAKEN -> { /* 2^-127 odds; draw again */ }
                 case KEY_BOUND_TO_OTHER_DEVICE -> throw new FleetCaException(ProblemType.KEY_REUSE,
                         "this public key is already certified for another device");
+                case KEY_COMPROMISED -> throw new FleetCaException(ProblemType.COMPROMISED_KEY,
+                        "a certificate for this public key was revoked for keyCompromise; generate a new key");
                 case DEVICE_DECOMMISSIONED -> throw new FleetCaException(ProblemType.DEVICE_DECOMMISSIONED,
                         "device " + request.deviceId() + " is decommissioned");
                 case ALREADY_ISSUED -> { return null; }

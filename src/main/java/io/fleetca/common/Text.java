@@ -35,4 +35,14 @@ public final class Text {
         }
         return s.substring(0, max) + "...";
     }
+
+    /** Lowercase hex SHA-256 of the UTF-8 bytes. */
+    public static String sha256Hex(String s) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

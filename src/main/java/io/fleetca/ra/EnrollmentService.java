@@ -1,5 +1,6 @@
 package io.fleetca.ra;
 
+import io.fleetca.common.Json;
 import io.fleetca.audit.AuditEvent;
 import io.fleetca.audit.AuditLog;
 import io.fleetca.ca.CaDirectory;

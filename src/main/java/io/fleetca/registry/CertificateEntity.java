@@ -34,9 +34,16 @@ class CertificateEntity {
     Instant reservedAt;
     @Column(name = "issued_at")
     Instant issuedAt;
+    @Column(name = "revoked_at")
+    Instant revokedAt;
+    @Column(name = "revocation_reason")
+    String revocationReason;
+    @Column(name = "invalidity_date")
+    Instant invalidityDate;
 
     CertificateRecord toRecord() {
         return new CertificateRecord(issuerId, serial, CertificateStatus.valueOf(status), deviceId, stationId, profile,
-                spkiSha256, notBefore, notAfter, der, reservedAt, issuedAt);
+                spkiSha256, notBefore, notAfter, der, reservedAt, issuedAt,
+                status.equals(CertificateStatus.REVOKED.name()) ? revokedAt : null, revocationReason, invalidityDate);
     }
 }

@@ -78,6 +78,13 @@ public class IssuanceLedger {
                 return ReservationOutcome.IN_PROGRESS;
             }
         }
+        // A key whose certificate was revoked for keyCompromise is never certified again (RFC 5280 §5.3.1).
+        long compromised = ((Number) em.createNativeQuery("SELECT COUNT(*) FROM certificate WHERE spki_sha256 = ?1"
+                        + " AND status = 'REVOKED' AND revocation_reason = 'keyCompromise'")
+                .setParameter(1, r.spkiSha256()).getSingleResult()).longValue();
+        if (compromised > 0) {
+            return ReservationOutcome.KEY_COMPROMISED;
+        }
         em.createNativeQuery("INSERT INTO device_key (spki_sha256, device_id, created_at) VALUES (?1, ?2, ?3)"
                         + " ON CONFLICT DO NOTHING")
                 .setParameter(1, r.spkiSha256()).setParameter(2, r.deviceId()).setParameter(3, now)
@@ -97,17 +104,40 @@ public class IssuanceLedger {
         return inserted == 1 ? ReservationOutcome.RESERVED : ReservationOutcome.SERIAL_TAKEN;
     }
 
-    /** Records the signed certificate for a reserved serial; part of the caller's transaction. */
+    /**
+     * Records the signed certificate for a reserved serial; part of the caller's transaction. Empty,
+     * and nothing recorded, when the device was decommissioned while the certificate was being signed:
+     * the device row is locked here as decommissioning locks it, so one of the two sees the other.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
-    public CertificateRecord recordIssued(String issuerId, String serial, byte[] der, Instant now) {
+    public java.util.Optional<CertificateRecord> recordIssued(String issuerId, String serial, byte[] der, Instant now) {
         CertificateEntity e = certificates.find("issuerId = ?1 and serial = ?2", issuerId, serial).singleResult();
+        String deviceStatus = (String) em.createNativeQuery("SELECT status FROM device WHERE id = ?1 FOR UPDATE")
+                .setParameter(1, e.deviceId).getSingleResult();
+        if (DeviceStatus.valueOf(deviceStatus) == DeviceStatus.DECOMMISSIONED) {
+            return java.util.Optional.empty();
+        }
         if (!CertificateStatus.RESERVED.name().equals(e.status)) {
             throw new IllegalStateException("serial " + serial + " is not reserved");
         }
         e.status = CertificateStatus.ISSUED.name();
         e.der = der;
         e.issuedAt = now;
-        return e.toRecord();
+        return java.util.Optional.of(e.toRecord());
+    }
+
+    /** Status of one certificate by issuer and serial, without its DER: the OCSP hot path. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public java.util.Optional<CertificateState> state(String issuerId, String serial) {
+        List<?> rows = em.createNativeQuery("SELECT status, revoked_at, revocation_reason, revocation_seq FROM certificate"
+                        + " WHERE issuer_id = ?1 AND serial = ?2").setParameter(1, issuerId).setParameter(2, serial)
+                .getResultList();
+        if (rows.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        Object[] r = (Object[]) rows.get(0);
+        return java.util.Optional.of(new CertificateState(CertificateStatus.valueOf((String) r[0]), Sql.instant(r[1]),
+                (String) r[2], r[3] == null ? 0 : ((Number) r[3]).longValue()));
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)

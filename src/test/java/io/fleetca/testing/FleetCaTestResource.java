@@ -45,7 +45,9 @@ public class FleetCaTestResource implements QuarkusTestResourceLifecycleManager 
                     "fleetca.keys.pkcs11.pin-file", PIN_FILE.toString(),
                     "fleetca.bootstrap.enabled", "true",
                     "fleetca.auth.admin-jwks", TestTokens.ADMIN_JWKS.toString(),
-                    "fleetca.public-url", "http://fleetca.test");
+                    "fleetca.public-url", "http://fleetca.test",
+                    // Tests wait for CRLs: publish within 2 s of a revocation (the default is 60 s).
+                    "fleetca.crl.publish-delay", "PT2S");
         } catch (IOException | InterruptedException | SQLException e) {
             throw new IllegalStateException("test set-up failed: " + e.getMessage(), e);
         }

@@ -1,13 +1,13 @@
-package io.fleetca.ra;
+package io.fleetca.common;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Tiny JSON object writer for audit details (flat string values only). */
-final class Json {
+public final class Json {
     private Json() {}
 
-    static String object(String... keyValues) {
+    public static String object(String... keyValues) {
         Map<String, String> map = new LinkedHashMap<>();
         for (int i = 0; i + 1 < keyValues.length; i += 2) {
             map.put(keyValues[i], keyValues[i + 1]);

@@ -1,0 +1,54 @@
+package io.fleetca.api;
+
+import io.fleetca.common.FleetCaException;
+import io.fleetca.common.ProblemType;
+import io.fleetca.registry.PublishedCrl;
+import io.fleetca.revocation.CrlConfig;
+import io.fleetca.revocation.CrlService;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+
+/**
+ * CRL distribution points (RFC 5280 §4.2.1.13, §5): {@code /crl/<caId>.crl} (complete) and
+ * {@code /crl/<caId>-delta.crl} (delta), DER, public. HTTP caching per RFC 9111: ETag, Last-Modified
+ * (thisUpdate) and max-age never beyond nextUpdate; conditional requests get 304.
+ */
+@Path("/crl")
+public class CrlResource {
+
+    static final String PKIX_CRL = "application/pkix-crl";
+
+    @Inject
+    CrlService crls;
+
+    @Inject
+    CrlConfig config;
+
+    @Inject
+    Clock clock;
+
+    @GET
+    @Path("/{file}")
+    public Response crl(@PathParam("file") String file, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+        CrlService.ServedCrl crl = crls.byFileName(file).orElseThrow(() -> new FleetCaException(ProblemType.NOT_FOUND,
+                "no CRL " + file + "; CRLs are /crl/<caId>.crl and /crl/<caId>-delta.crl"));
+        PublishedCrl meta = crl.meta();
+        EntityTag etag = new EntityTag(meta.sha256().substring(0, 32));
+        Instant now = clock.instant();
+        long maxAge = Math.max(0, Math.min(config.maxAge().toSeconds(), Duration.between(now, meta.nextUpdate()).toSeconds()));
+        Response.ResponseBuilder response = ifNoneMatch != null && ifNoneMatch.contains(etag.getValue())
+                ? Response.notModified(etag) : Response.ok(crl.der(), PKIX_CRL).tag(etag);
+        return response.header("Cache-Control", "max-age=" + maxAge + ", public, no-transform").lastModified(Date.from(meta.thisUpdate()))
+                .expires(Date.from(now.plusSeconds(maxAge))).build();
+    }
+}

@@ -1,0 +1,81 @@
+package io.fleetca.api;
+
+import io.fleetca.ocsp.OcspAnswer;
+import io.fleetca.ocsp.OcspConfig;
+import io.fleetca.ocsp.OcspResponder;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Encoded;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+
+/**
+ * The OCSP responder over HTTP (RFC 6960 Appendix A, RFC 5019 §5): POST with an
+ * application/ocsp-request body, or GET /ocsp/{url-encoded base64 of the DER request}. Every answer,
+ * errors included, is an application/ocsp-response with HTTP 200; cacheable answers to GET carry
+ * RFC 5019 §6.2 headers.
+ */
+@Path("/ocsp")
+public class OcspResource {
+
+    static final String OCSP_RESPONSE = "application/ocsp-response";
+
+    @Inject
+    OcspResponder responder;
+
+    @Inject
+    OcspConfig config;
+
+    @Inject
+    Clock clock;
+
+    @POST
+    public Response post(InputStream body) throws IOException {
+        // Read one byte beyond the limit so an oversized body is told apart without reading it all.
+        byte[] request = body == null ? new byte[0] : body.readNBytes(config.maxRequestBytes() + 1);
+        OcspAnswer answer = responder.respond(request);
+        // POST responses are not cached by HTTP caches (RFC 5019 §5: caching is for GET).
+        return Response.ok(answer.der(), OCSP_RESPONSE).header("Cache-Control", "no-store").build();
+    }
+
+    @GET
+    @Path("/{request: .+}")
+    public Response get(@Encoded @PathParam("request") String encoded) {
+        OcspAnswer answer = responder.respond(decode(encoded));
+        Response.ResponseBuilder response = Response.ok(answer.der(), OCSP_RESPONSE);
+        if (!answer.cacheable()) {
+            return response.header("Cache-Control", "no-store").build();
+        }
+        Instant now = clock.instant();
+        long maxAge = Math.max(0, Math.min(config.maxAge().toSeconds(),
+                Duration.between(now, answer.nextUpdate()).toSeconds()));
+        return response.header("Cache-Control", "max-age=" + maxAge + ", public, no-transform, must-revalidate")
+                .tag(new EntityTag(answer.etag().replace("\"", "")))
+                .lastModified(Date.from(answer.thisUpdate())).expires(Date.from(answer.nextUpdate())).build();
+    }
+
+    /** Percent-decoding without the form rule '+' = space ('+' is a base64 character), then base64. */
+    private byte[] decode(String encoded) {
+        if (encoded.length() > 4 * config.maxRequestBytes()) {
+            return new byte[config.maxRequestBytes() + 1]; // the responder answers malformedRequest
+        }
+        try {
+            String base64 = URLDecoder.decode(encoded.replace("+", "%2B"), StandardCharsets.UTF_8);
+            return Base64.getDecoder().decode(base64.trim());
+        } catch (IllegalArgumentException e) {
+            return new byte[0]; // malformedRequest
+        }
+    }
+}

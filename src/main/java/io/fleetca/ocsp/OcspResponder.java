@@ -1,0 +1,264 @@
+package io.fleetca.ocsp;
+
+import io.fleetca.ca.LoadedCa;
+import io.fleetca.ca.ResponderCertificates;
+import io.fleetca.common.FleetCaException;
+import io.fleetca.common.ProblemType;
+import io.fleetca.common.RevocationReasons;
+import io.fleetca.common.SerialNumber;
+import io.fleetca.registry.CertificateState;
+import io.fleetca.registry.IssuanceLedger;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.ocsp.BasicOCSPResp;
+import org.bouncycastle.cert.ocsp.BasicOCSPRespBuilder;
+import org.bouncycastle.cert.ocsp.CertificateID;
+import org.bouncycastle.cert.ocsp.CertificateStatus;
+import org.bouncycastle.cert.ocsp.OCSPException;
+import org.bouncycastle.cert.ocsp.OCSPReq;
+import org.bouncycastle.cert.ocsp.OCSPResp;
+import org.bouncycastle.cert.ocsp.OCSPRespBuilder;
+import org.bouncycastle.cert.ocsp.Req;
+import org.bouncycastle.cert.ocsp.RevokedStatus;
+import org.bouncycastle.cert.ocsp.UnknownStatus;
+import org.jboss.logging.Logger;
+
+/**
+ * Answers OCSP requests (RFC 6960) from the ledger, signed by the issuing CA's delegated responder.
+ * <ul>
+ *   <li>good / revoked (time, reason) / unknown for a serial the CA never issued (§2.2);</li>
+ *   <li>unauthorized when a CertID names an issuer FleetCA does not serve, or the certificates of one
+ *       request belong to different CAs (one response has one signer); malformedRequest for anything
+ *       that does not parse or exceeds the limits; tryLater when the key store is unavailable (§2.3);</li>
+ *   <li>a nonce (RFC 8954, 1 to 32 octets) is echoed in a freshly signed response; single-certificate
+ *       requests without one are served from a cache (RFC 5019 §2.2) whose entries are keyed by the
+ *       certificate's current revocation state, read from the database on every request: a revocation
+ *       that has committed can never be answered with a cached "good".</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class OcspResponder {
+
+    private static final Logger LOG = Logger.getLogger(OcspResponder.class);
+    /** RFC 8954 §2.1: nonces are 1 to 32 octets. */
+    private static final int MAX_NONCE = 32;
+
+    @Inject
+    IssuerIndex issuers;
+
+    @Inject
+    Responders responders;
+
+    @Inject
+    ResponderCertificates responderCertificates;
+
+    @Inject
+    IssuanceLedger ledger;
+
+    @Inject
+    OcspConfig config;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    MeterRegistry meters;
+
+    private record Cached(String state, String responderAlias, OcspAnswer answer) {}
+
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    /** Always an OCSPResponse; never throws for bad input. */
+    public OcspAnswer respond(byte[] request) {
+        try {
+            return answer(request);
+        } catch (Refusal r) {
+            count(r.status == OCSPRespBuilder.MALFORMED_REQUEST ? "malformed" : "unauthorized");
+            return status(r.status);
+        } catch (FleetCaException e) {
+            if (e.type() != ProblemType.KEY_STORE_UNAVAILABLE) {
+                throw e;
+            }
+            count("try_later");
+            return status(OCSPRespBuilder.TRY_LATER);
+        } catch (RuntimeException e) {
+            LOG.error("OCSP request failed", e);
+            count("internal_error");
+            return status(OCSPRespBuilder.INTERNAL_ERROR);
+        }
+    }
+
+    private OcspAnswer answer(byte[] request) {
+        if (request == null || request.length == 0 || request.length > config.maxRequestBytes()) {
+            throw new Refusal(OCSPRespBuilder.MALFORMED_REQUEST);
+        }
+        OCSPReq req;
+        Req[] list;
+        Extension nonce;
+        try {
+            req = new OCSPReq(request);
+            list = req.getRequestList();
+            nonce = req.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
+        } catch (IOException | RuntimeException e) {
+            throw new Refusal(OCSPRespBuilder.MALFORMED_REQUEST);
+        }
+        if (list.length == 0 || list.length > config.maxCertificates()) {
+            throw new Refusal(OCSPRespBuilder.MALFORMED_REQUEST);
+        }
+        if (nonce != null) {
+            checkNonce(nonce);
+        }
+        LoadedCa ca = null;
+        for (Req r : list) {
+            LoadedCa found = issuers.find(r.getCertID()).orElseThrow(() -> new Refusal(OCSPRespBuilder.UNAUTHORIZED));
+            if (ca != null && !ca.id().equals(found.id())) {
+                throw new Refusal(OCSPRespBuilder.UNAUTHORIZED);
+            }
+            ca = found;
+        }
+        Responders.Responder responder = responders.forCa(ca);
+        if (nonce == null && list.length == 1) {
+            return cachedOrSigned(ca, responder, list[0].getCertID());
+        }
+        count(nonce == null ? "multiple" : "nonce");
+        CertificateID[] ids = new CertificateID[list.length];
+        Optional<CertificateState>[] states = lookup(ca, list, ids);
+        return sign(ca, responder, ids, states, nonce, false);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Optional<CertificateState>[] lookup(LoadedCa ca, Req[] list, CertificateID[] ids) {
+        Optional<CertificateState>[] states = new Optional[list.length];
+        for (int i = 0; i < list.length; i++) {
+            ids[i] = list[i].getCertID();
+            states[i] = state(ca, ids[i].getSerialNumber());
+        }
+        return states;
+    }
+
+    private OcspAnswer cachedOrSigned(LoadedCa ca, Responders.Responder responder, CertificateID id) {
+        Optional<CertificateState> state = state(ca, id.getSerialNumber());
+        String fingerprint = state.map(s -> s.status() + "/" + s.revocationSeq()).orElse("none");
+        String key = ca.id() + "/" + id.getHashAlgOID().getId() + "/" + id.getSerialNumber().toString(16);
+        Cached cached = cache.get(key);
+        Instant now = clock.instant();
+        if (cached != null && cached.state.equals(fingerprint) && cached.responderAlias.equals(responder.keyAlias())
+                && now.isBefore(cached.answer.thisUpdate().plus(config.responseValidity().dividedBy(2)))) {
+            count("cache_hit");
+            return cached.answer;
+        }
+        @SuppressWarnings("unchecked")
+        Optional<CertificateState>[] states = new Optional[] {state};
+        OcspAnswer fresh = sign(ca, responder, new CertificateID[] {id}, states, null, true);
+        if (cache.size() >= config.cacheSize()) {
+            cache.clear(); // bounded: anyone can ask about random serials
+        }
+        cache.put(key, new Cached(fingerprint, responder.keyAlias(), fresh));
+        return fresh;
+    }
+
+    private Optional<CertificateState> state(LoadedCa ca, BigInteger serial) {
+        if (serial.signum() <= 0 || serial.bitLength() > 160) {
+            return Optional.empty(); // not a serial FleetCA could have issued (RFC 5280 §4.1.2.2)
+        }
+        return ledger.state(ca.id(), new SerialNumber(serial).hex());
+    }
+
+    private OcspAnswer sign(LoadedCa ca, Responders.Responder responder, CertificateID[] ids,
+                            Optional<CertificateState>[] states, Extension nonce, boolean cacheable) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant nextUpdate = now.plus(config.responseValidity());
+        BasicOCSPRespBuilder builder = new BasicOCSPRespBuilder(responder.responderId());
+        for (int i = 0; i < ids.length; i++) {
+            builder.addResponse(ids[i], status(states[i]), Date.from(now), Date.from(nextUpdate), null);
+        }
+        if (nonce != null) {
+            builder.setResponseExtensions(new Extensions(nonce)); // RFC 8954 §2: echo the request's nonce
+        }
+        try {
+            BasicOCSPResp basic = builder.build(responderCertificates.signer(responder.keyAlias(), ca),
+                    new X509CertificateHolder[] {responder.certificate()}, Date.from(now));
+            byte[] der = new OCSPRespBuilder().build(OCSPRespBuilder.SUCCESSFUL, basic).getEncoded();
+            return cacheable ? new OcspAnswer(der, true, now, nextUpdate, etag(der)) : OcspAnswer.uncacheable(der);
+        } catch (OCSPException e) {
+            if (e.getCause() instanceof FleetCaException f) {
+                throw f;
+            }
+            throw new IllegalStateException("signing the OCSP response failed", e);
+        } catch (IOException e) {
+            throw new IllegalStateException("encoding the OCSP response failed", e);
+        }
+    }
+
+    private static CertificateStatus status(Optional<CertificateState> state) {
+        if (state.isEmpty() || state.get().status() == io.fleetca.registry.CertificateStatus.RESERVED) {
+            return new UnknownStatus(); // RFC 6960 §2.2: never issued by this CA
+        }
+        CertificateState s = state.get();
+        if (s.status() == io.fleetca.registry.CertificateStatus.REVOKED) {
+            Date at = Date.from(s.revokedAt());
+            return "unspecified".equals(s.reason()) ? new RevokedStatus(at) : new RevokedStatus(at, RevocationReasons.code(s.reason()));
+        }
+        return CertificateStatus.GOOD;
+    }
+
+    private static void checkNonce(Extension nonce) {
+        try {
+            ASN1OctetString value = ASN1OctetString.getInstance(nonce.getExtnValue().getOctets());
+            int length = value.getOctets().length;
+            if (length < 1 || length > MAX_NONCE) {
+                throw new Refusal(OCSPRespBuilder.MALFORMED_REQUEST);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new Refusal(OCSPRespBuilder.MALFORMED_REQUEST);
+        }
+    }
+
+    private static OcspAnswer status(int status) {
+        try {
+            return OcspAnswer.uncacheable(new OCSPRespBuilder().build(status, null).getEncoded());
+        } catch (OCSPException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String etag(byte[] der) {
+        try {
+            return "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der), 0, 16) + "\"";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void count(String result) {
+        meters.counter("fleetca.ocsp.requests", "result", result).increment();
+    }
+
+    /** An OCSP error status (RFC 6960 §4.2.1) to answer with instead of a signed response. */
+    private static final class Refusal extends RuntimeException {
+        private final int status;
+
+        Refusal(int status) {
+            super(null, null, false, false);
+            this.status = status;
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.fleetca.ocsp;
+
+import io.fleetca.ca.CaDirectory;
+import io.fleetca.ca.LoadedCa;
+import io.fleetca.ca.ResponderCertificates;
+import io.fleetca.common.FleetCaException;
+import io.fleetca.common.ProblemType;
+import io.fleetca.common.SerialNumber;
+import io.fleetca.registry.ResponderRecord;
+import io.fleetca.registry.ResponderStore;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.ocsp.OCSPException;
+import org.bouncycastle.cert.ocsp.RespID;
+import org.bouncycastle.operator.DigestCalculator;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.bc.BcDigestCalculatorProvider;
+import org.jboss.logging.Logger;
+
+/**
+ * The current delegated responder of each issuing CA. A responder is created on first use and
+ * replaced once less than fleetca.ocsp.responder-renew-before of it is left (checked hourly and on
+ * use); the database decides which instance creates it, so all instances sign with the same one.
+ */
+@ApplicationScoped
+public class Responders {
+
+    private static final Logger LOG = Logger.getLogger(Responders.class);
+    /** A reservation without a certificate younger than this is another instance still creating it. */
+    private static final Duration CREATION_WINDOW = Duration.ofMinutes(2);
+
+    /** A responder ready to sign: its key alias, certificate and RFC 6960 §4.2.1 ResponderID byKey. */
+    public record Responder(String caId, String keyAlias, X509CertificateHolder certificate, RespID responderId,
+                            Instant notAfter) {}
+
+    @Inject
+    ResponderStore store;
+
+    @Inject
+    ResponderCertificates certificates;
+
+    @Inject
+    CaDirectory cas;
+
+    @Inject
+    OcspConfig config;
+
+    @Inject
+    Clock clock;
+
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, Responder> current = new ConcurrentHashMap<>();
+
+    /** The CA's responder; tryLater (503 type) if none can be had now. */
+    public Responder forCa(LoadedCa ca) {
+        Responder r = current.get(ca.id());
+        if (r != null && clock.instant().isBefore(r.notAfter().minus(config.responderRenewBefore()))) {
+            return r;
+        }
+        return refresh(ca).orElseThrow(() -> new FleetCaException(ProblemType.KEY_STORE_UNAVAILABLE,
+                "no OCSP responder certificate is available for CA " + ca.id(), Duration.ofSeconds(5)));
+    }
+
+    @Scheduled(every = "1h", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void renewAll() {
+        for (LoadedCa ca : cas.list()) {
+            if (ca.record().parentId() == null) {
+                continue;
+            }
+            try {
+                refresh(ca);
+                removeExpiredKeys(ca);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "OCSP responder of CA %s not renewed", ca.id());
+            }
+        }
+    }
+
+    private synchronized Optional<Responder> refresh(LoadedCa ca) {
+        Instant now = clock.instant();
+        Optional<ResponderRecord> newest = store.newest(ca.id());
+        if (newest.isEmpty() || !now.isBefore(newest.get().notAfter().minus(config.responderRenewBefore()))) {
+            create(ca, now);
+            newest = store.newest(ca.id());
+        }
+        Optional<Responder> usable = newest.filter(r -> now.isBefore(r.notAfter())).map(this::toResponder);
+        usable.ifPresent(r -> current.put(ca.id(), r));
+        return usable;
+    }
+
+    private void create(LoadedCa ca, Instant now) {
+        SerialNumber serial = SerialNumber.random(random);
+        String alias = certificates.aliasFor(ca.id(), serial.hex());
+        Instant notBefore = now.minus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.SECONDS);
+        Instant notAfter = now.plus(config.responderValidity()).truncatedTo(ChronoUnit.SECONDS);
+        if (notAfter.isAfter(ca.record().notAfter())) {
+            notAfter = ca.record().notAfter();
+        }
+        ResponderRecord reservation = new ResponderRecord(ca.id(), serial.hex(), alias, notBefore, notAfter, null, now);
+        // The serial and alias are committed before the CA signs (the issuance invariant).
+        if (!store.reserve(reservation, now.plus(config.responderRenewBefore()), now.minus(CREATION_WINDOW))) {
+            return;
+        }
+        try {
+            X509CertificateHolder cert = certificates.issue(ca, serial.value(), alias, notBefore, notAfter);
+            store.recordIssued(alias, cert.getEncoded());
+            LOG.infof("OCSP responder certificate %s for CA %s, valid until %s", serial.hex(), ca.id(), notAfter);
+        } catch (IOException e) {
+            throw new IllegalStateException("encoding the responder certificate failed", e);
+        }
+    }
+
+    /** Keys of responders that expired more than a day ago are removed from the token. */
+    private void removeExpiredKeys(LoadedCa ca) {
+        for (ResponderRecord old : store.expired(ca.id(), clock.instant().minus(Duration.ofDays(1)))) {
+            certificates.deleteKey(old.keyAlias());
+            store.delete(old.keyAlias());
+        }
+    }
+
+    private Responder toResponder(ResponderRecord r) {
+        try {
+            X509CertificateHolder cert = new X509CertificateHolder(r.der());
+            DigestCalculator sha1 = new BcDigestCalculatorProvider().get(RespID.HASH_SHA1);
+            return new Responder(r.caId(), r.keyAlias(), cert, new RespID(cert.getSubjectPublicKeyInfo(), sha1), r.notAfter());
+        } catch (IOException | OperatorCreationException | OCSPException e) {
+            throw new IllegalStateException("stored responder certificate of CA " + r.caId() + " is unusable", e);
+        }
+    }
+}

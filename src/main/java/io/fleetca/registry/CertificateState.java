@@ -1,0 +1,9 @@
+package io.fleetca.registry;
+
+import java.time.Instant;
+
+/**
+ * What OCSP needs to know about one certificate: its status and revocation details, and the
+ * revocation change number, which changes with every revoke or release (a cache key part).
+ */
+public record CertificateState(CertificateStatus status, Instant revokedAt, String reason, long revocationSeq) {}

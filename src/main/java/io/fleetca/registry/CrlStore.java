@@ -1,0 +1,179 @@
+package io.fleetca.registry;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+
+/**
+ * Published CRLs, CRL numbers and the build lease, plus the consistent read of revoked entries a
+ * build streams from. All shared through the database, so every instance serves the same CRLs and
+ * numbers only grow.
+ */
+@ApplicationScoped
+public class CrlStore {
+
+    /** Rows fetched per round trip while streaming entries (a cursor, not the whole result set). */
+    private static final int FETCH_SIZE = 5000;
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    DataSource dataSource;
+
+    private static final String COLUMNS =
+            "ca_id, crl_number, delta, base_number, this_update, next_update, revocation_seq, entries, build_millis, sha256";
+
+    /**
+     * Takes the CA's build lease if it is free, expired or already ours (own transaction).
+     * A second instance finding it taken skips the build; numbers stay unique either way.
+     */
+    public boolean tryLease(String caId, String holder, Instant now, Instant until) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            em.createNativeQuery("INSERT INTO crl_state (ca_id, last_number) VALUES (?1, 0) ON CONFLICT DO NOTHING")
+                    .setParameter(1, caId).executeUpdate();
+            return em.createNativeQuery("UPDATE crl_state SET lease_holder = ?1, lease_until = ?2 WHERE ca_id = ?3"
+                            + " AND (lease_until IS NULL OR lease_until < ?4 OR lease_holder = ?1)")
+                    .setParameter(1, holder).setParameter(2, until).setParameter(3, caId).setParameter(4, now)
+                    .executeUpdate() == 1;
+        });
+    }
+
+    public void releaseLease(String caId, String holder) {
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                        "UPDATE crl_state SET lease_holder = NULL, lease_until = NULL WHERE ca_id = ?1 AND lease_holder = ?2")
+                .setParameter(1, caId).setParameter(2, holder).executeUpdate());
+    }
+
+    /**
+     * Reserves {@code count} consecutive CRL numbers and commits before anything is signed, so no
+     * two CRLs of a CA ever share a number (RFC 5280 §5.2.3), across restarts and instances.
+     * Returns the first.
+     */
+    public long reserveNumbers(String caId, int count) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            em.createNativeQuery("INSERT INTO crl_state (ca_id, last_number) VALUES (?1, 0) ON CONFLICT DO NOTHING")
+                    .setParameter(1, caId).executeUpdate();
+            em.createNativeQuery("UPDATE crl_state SET last_number = last_number + ?1 WHERE ca_id = ?2")
+                    .setParameter(1, count).setParameter(2, caId).executeUpdate();
+            long last = ((Number) em.createNativeQuery("SELECT last_number FROM crl_state WHERE ca_id = ?1")
+                    .setParameter(1, caId).getSingleResult()).longValue();
+            return last - count + 1;
+        });
+    }
+
+    /**
+     * Stores a complete CRL and its delta together (readers never see a new complete CRL with an
+     * older delta) and removes CRLs older than the delta's base, which is still needed (own transaction).
+     */
+    public void publish(PublishedCrl full, byte[] fullDer, PublishedCrl delta, byte[] deltaDer) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            insert(full, fullDer);
+            insert(delta, deltaDer);
+            em.createNativeQuery("DELETE FROM crl WHERE ca_id = ?1 AND crl_number < ?2")
+                    .setParameter(1, delta.caId()).setParameter(2, delta.baseNumber()).executeUpdate();
+        });
+    }
+
+    private void insert(PublishedCrl crl, byte[] der) {
+        em.createNativeQuery("INSERT INTO crl (" + COLUMNS + ", der) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")
+                .setParameter(1, crl.caId()).setParameter(2, crl.number()).setParameter(3, crl.delta())
+                .setParameter(4, crl.baseNumber()).setParameter(5, crl.thisUpdate())
+                .setParameter(6, crl.nextUpdate()).setParameter(7, crl.revocationSeq())
+                .setParameter(8, crl.entries()).setParameter(9, crl.buildMillis()).setParameter(10, crl.sha256())
+                .setParameter(11, der).executeUpdate();
+    }
+
+    /** The newest full (delta = false) or delta CRL of a CA. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<PublishedCrl> latest(String caId, boolean delta) {
+        List<?> rows = em.createNativeQuery("SELECT " + COLUMNS + " FROM crl WHERE ca_id = ?1 AND delta = ?2"
+                        + " ORDER BY crl_number DESC LIMIT 1")
+                .setParameter(1, caId).setParameter(2, delta).getResultList();
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Object[] r = (Object[]) rows.get(0);
+        return Optional.of(new PublishedCrl((String) r[0], ((Number) r[1]).longValue(), (Boolean) r[2],
+                r[3] == null ? null : ((Number) r[3]).longValue(), Sql.instant(r[4]), Sql.instant(r[5]),
+                ((Number) r[6]).longValue(), ((Number) r[7]).longValue(), ((Number) r[8]).longValue(), (String) r[9]));
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<byte[]> der(String caId, long number) {
+        List<?> rows = em.createNativeQuery("SELECT der FROM crl WHERE ca_id = ?1 AND crl_number = ?2")
+                .setParameter(1, caId).setParameter(2, number).getResultList();
+        return rows.isEmpty() ? Optional.empty() : Optional.of((byte[]) rows.get(0));
+    }
+
+    /**
+     * Streams, from one REPEATABLE READ snapshot, the CA's revoked certificates that expire after
+     * {@code notExpiredAt} (to {@code full}) and those changed after revocation clock value
+     * {@code deltaSince} (to {@code delta}, with released holds marked removed). Returns the clock
+     * value the snapshot shows: every change up to it is included, none after it. Rows are read
+     * through a cursor, {@value #FETCH_SIZE} at a time, never as one list.
+     * Must be called outside a transaction (it uses a connection of its own).
+     */
+    public long readSnapshot(String caId, Instant notExpiredAt, long deltaSince,
+                             Consumer<RevokedEntry> full, Consumer<RevokedEntry> delta) {
+        try (Connection c = dataSource.getConnection()) {
+            int isolation = c.getTransactionIsolation();
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try {
+                long seq;
+                try (PreparedStatement ps = c.prepareStatement("SELECT seq FROM revocation_clock WHERE id = 1");
+                     ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    seq = rs.getLong(1);
+                }
+                stream(c, "SELECT serial, revoked_at, revocation_reason, invalidity_date, status FROM certificate"
+                        + " WHERE issuer_id = ? AND status = 'REVOKED' AND not_after > ?", caId, notExpiredAt, null, full);
+                stream(c, "SELECT serial, revoked_at, revocation_reason, invalidity_date, status FROM certificate"
+                        + " WHERE issuer_id = ? AND not_after > ? AND revocation_seq > ?", caId, notExpiredAt, deltaSince, delta);
+                return seq;
+            } finally {
+                c.rollback();
+                c.setTransactionIsolation(isolation);
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading revoked certificates of CA " + caId + " failed", e);
+        }
+    }
+
+    private static void stream(Connection c, String sql, String caId, Instant notExpiredAt, Long since,
+                               Consumer<RevokedEntry> sink) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+            ps.setFetchSize(FETCH_SIZE);
+            ps.setString(1, caId);
+            ps.setObject(2, OffsetDateTime.ofInstant(notExpiredAt, java.time.ZoneOffset.UTC));
+            if (since != null) {
+                ps.setLong(3, since);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    boolean removed = !CertificateStatus.REVOKED.name().equals(rs.getString(5));
+                    sink.accept(new RevokedEntry(rs.getString(1), instant(rs, 2), rs.getString(3), instant(rs, 4), removed));
+                }
+            }
+        }
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+}

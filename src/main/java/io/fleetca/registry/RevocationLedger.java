@@ -1,0 +1,196 @@
+package io.fleetca.registry;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Revocation state changes on the ledger. Every change runs in the caller's transaction (with its
+ * audit event) and first takes the next value of the revocation clock, whose row stays locked until
+ * commit: change numbers therefore follow commit order, which is what lets a CRL snapshot showing
+ * clock value N be sure it sees every change up to N (delta CRLs select on it).
+ */
+@ApplicationScoped
+public class RevocationLedger {
+
+    /** Largest number of bind parameters put in one IN list. */
+    private static final int IN_CHUNK = 1000;
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    CertificateRepository certificates;
+
+    /** Locks the revocation clock until the transaction ends and returns the next change number. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public long nextChange() {
+        em.createNativeQuery("UPDATE revocation_clock SET seq = seq + 1 WHERE id = 1").executeUpdate();
+        return ((Number) em.createNativeQuery("SELECT seq FROM revocation_clock WHERE id = 1").getSingleResult()).longValue();
+    }
+
+    /** The current clock value (committed changes only). */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public long currentChange() {
+        return ((Number) em.createNativeQuery("SELECT seq FROM revocation_clock WHERE id = 1").getSingleResult()).longValue();
+    }
+
+    /** The certificate row, locked until the transaction ends. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Optional<CertificateRecord> lock(String issuerId, String serial) {
+        List<?> ids = em.createNativeQuery("SELECT id FROM certificate WHERE issuer_id = ?1 AND serial = ?2 FOR UPDATE")
+                .setParameter(1, issuerId).setParameter(2, serial).getResultList();
+        if (ids.isEmpty()) {
+            return Optional.empty();
+        }
+        CertificateEntity e = certificates.findById(((Number) ids.get(0)).longValue());
+        em.refresh(e);
+        return Optional.of(e.toRecord());
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public CertificateRecord markRevoked(String issuerId, String serial, String reason, Instant revokedAt,
+                                         Instant invalidityDate, long change) {
+        CertificateEntity e = certificates.find("issuerId = ?1 and serial = ?2", issuerId, serial).singleResult();
+        e.status = CertificateStatus.REVOKED.name();
+        e.revokedAt = revokedAt;
+        e.revocationReason = reason;
+        e.invalidityDate = invalidityDate;
+        em.flush();
+        em.createNativeQuery("UPDATE certificate SET revocation_seq = ?1 WHERE id = ?2")
+                .setParameter(1, change).setParameter(2, e.id).executeUpdate();
+        return e.toRecord();
+    }
+
+    /**
+     * Lifts a certificateHold: the certificate is ISSUED again. revoked_at is kept: the delta CRL's
+     * removeFromCRL entry (RFC 5280 §5.3.1) repeats the date the base CRL listed.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public CertificateRecord markReleased(String issuerId, String serial, long change) {
+        CertificateEntity e = certificates.find("issuerId = ?1 and serial = ?2", issuerId, serial).singleResult();
+        e.status = CertificateStatus.ISSUED.name();
+        e.revocationReason = null;
+        e.invalidityDate = null;
+        em.flush();
+        em.createNativeQuery("UPDATE certificate SET revocation_seq = ?1 WHERE id = ?2")
+                .setParameter(1, change).setParameter(2, e.id).executeUpdate();
+        return e.toRecord();
+    }
+
+    /** The device's status, its row locked until the transaction ends (enrollment records lock it too). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Optional<DeviceStatus> lockDevice(String deviceId) {
+        List<?> rows = em.createNativeQuery("SELECT status FROM device WHERE id = ?1 FOR UPDATE")
+                .setParameter(1, deviceId).getResultList();
+        return rows.isEmpty() ? Optional.empty() : Optional.of(DeviceStatus.valueOf((String) rows.get(0)));
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void setDeviceStatus(String deviceId, DeviceStatus status, Instant now) {
+        em.createNativeQuery("UPDATE device SET status = ?1, updated_at = ?2 WHERE id = ?3")
+                .setParameter(1, status.name()).setParameter(2, now).setParameter(3, deviceId).executeUpdate();
+    }
+
+    /** Serials of the certificates a revocation with {@code reason} would change for this device now. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public List<String> liveSerialsOf(String deviceId, String reason, Instant now) {
+        List<?> rows = em.createNativeQuery("SELECT serial FROM certificate WHERE device_id = ?1 AND not_after > ?2 AND "
+                        + REVOCABLE + " ORDER BY serial")
+                .setParameter(1, deviceId).setParameter(2, now).setParameter(3, reason).getResultList();
+        return rows.stream().map(String.class::cast).toList();
+    }
+
+    /**
+     * Certificates a revocation may change: issued ones, and held ones becoming permanently revoked
+     * (RFC 5280 §5.3.1: a hold may be replaced by a final reason). Parameter 3 is the new reason.
+     */
+    private static final String REVOCABLE =
+            "(status = 'ISSUED' OR (status = 'REVOKED' AND revocation_reason = 'certificateHold' AND ?3 <> 'certificateHold'))";
+
+    /**
+     * Revokes, in one pass per criterion and all inside the caller's transaction, every unexpired
+     * certificate that matches any criterion and is still revocable. Returns how many changed.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public long revokeMatching(BulkSelection selection, String reason, Instant revokedAt, long change, String jobId) {
+        String set = "UPDATE certificate SET status = 'REVOKED', revoked_at = ?1, revocation_reason = ?3,"
+                + " invalidity_date = NULL, revocation_seq = ?4, revocation_job = ?5 WHERE not_after > ?2 AND " + REVOCABLE;
+        long changed = 0;
+        for (List<String> chunk : chunks(selection.serials())) {
+            changed += bind(em.createNativeQuery(set + " AND serial IN (" + placeholders(6, chunk.size()) + ")"),
+                    revokedAt, reason, change, jobId, chunk).executeUpdate();
+        }
+        for (List<String> chunk : chunks(selection.deviceIds())) {
+            changed += bind(em.createNativeQuery(set + " AND device_id IN (" + placeholders(6, chunk.size()) + ")"),
+                    revokedAt, reason, change, jobId, chunk).executeUpdate();
+        }
+        if (selection.stationId() != null) {
+            changed += em.createNativeQuery(set + " AND station_id = ?6 AND issued_at >= ?7 AND issued_at < ?8")
+                    .setParameter(1, revokedAt).setParameter(2, revokedAt).setParameter(3, reason)
+                    .setParameter(4, change).setParameter(5, jobId).setParameter(6, selection.stationId())
+                    .setParameter(7, selection.issuedAfter()).setParameter(8, selection.issuedBefore())
+                    .executeUpdate();
+        }
+        return changed;
+    }
+
+    private static jakarta.persistence.Query bind(jakarta.persistence.Query q, Instant revokedAt, String reason,
+                                                  long change, String jobId, List<String> values) {
+        q.setParameter(1, revokedAt).setParameter(2, revokedAt).setParameter(3, reason).setParameter(4, change)
+                .setParameter(5, jobId);
+        for (int i = 0; i < values.size(); i++) {
+            q.setParameter(6 + i, values.get(i));
+        }
+        return q;
+    }
+
+    private static String placeholders(int first, int count) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            sb.append(i == 0 ? "" : ", ").append('?').append(first + i);
+        }
+        return sb.toString();
+    }
+
+    private static List<List<String>> chunks(List<String> values) {
+        List<List<String>> out = new ArrayList<>();
+        for (int i = 0; i < values.size(); i += IN_CHUNK) {
+            out.add(values.subList(i, Math.min(values.size(), i + IN_CHUNK)));
+        }
+        return out;
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void recordJob(RevocationJobRecord job) {
+        em.createNativeQuery("INSERT INTO revocation_job (id, requested_by, reason, criteria, status, revoked, created_at,"
+                        + " finished_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+                .setParameter(1, job.id()).setParameter(2, job.requestedBy()).setParameter(3, job.reason())
+                .setParameter(4, job.criteria()).setParameter(5, job.status()).setParameter(6, job.revoked())
+                .setParameter(7, job.createdAt()).setParameter(8, job.finishedAt()).executeUpdate();
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<RevocationJobRecord> findJob(String id) {
+        List<?> rows = em.createNativeQuery("SELECT id, requested_by, reason, criteria, status, revoked, created_at,"
+                        + " finished_at FROM revocation_job WHERE id = ?1").setParameter(1, id).getResultList();
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Object[] r = (Object[]) rows.get(0);
+        return Optional.of(new RevocationJobRecord((String) r[0], (String) r[1], (String) r[2], (String) r[3],
+                (String) r[4], ((Number) r[5]).longValue(), Sql.instant(r[6]), Sql.instant(r[7])));
+    }
+
+    /** Issuer ids of every certificate with this serial (unique per issuer, RFC 5280 §4.1.2.2). */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<String> issuersOfSerial(String serial) {
+        return em.createNativeQuery("SELECT issuer_id FROM certificate WHERE serial = ?1 ORDER BY issuer_id")
+                .setParameter(1, serial).getResultList().stream().map(String.class::cast).toList();
+    }
+}

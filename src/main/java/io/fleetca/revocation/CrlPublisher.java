@@ -1,0 +1,158 @@
+package io.fleetca.revocation;
+
+import io.fleetca.ca.CaConfig;
+import io.fleetca.ca.CaDirectory;
+import io.fleetca.ca.CrlDraft;
+import io.fleetca.ca.CrlSigner;
+import io.fleetca.ca.LoadedCa;
+import io.fleetca.common.FleetCaException;
+import io.fleetca.registry.CrlStore;
+import io.fleetca.registry.PublishedCrl;
+import io.fleetca.registry.RevocationLedger;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes each CA's CRLs: a complete CRL N and a delta CRL N+1 whose base is the previous complete
+ * CRL, built together from one database snapshot. Published when a revocation change is pending
+ * (checked four times per fleetca.crl.publish-delay), when the last one is older than
+ * fleetca.crl.republish-interval, or on the first request for a CA that has none. A lease in the
+ * database lets one instance build a CA's CRLs at a time; numbers come from the database, so they
+ * grow strictly across restarts and instances (RFC 5280 §5.2.3).
+ */
+@ApplicationScoped
+public class CrlPublisher {
+
+    private static final Logger LOG = Logger.getLogger(CrlPublisher.class);
+
+    @Inject
+    CaDirectory cas;
+
+    @Inject
+    CrlStore store;
+
+    @Inject
+    RevocationLedger ledger;
+
+    @Inject
+    CrlSigner signer;
+
+    @Inject
+    CrlConfig config;
+
+    @Inject
+    CaConfig caConfig;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    MeterRegistry meters;
+
+    @Inject
+    Scheduler scheduler;
+
+    private final String instance = UUID.randomUUID().toString();
+
+    void schedule(@Observes StartupEvent event) {
+        Duration tick = config.publishDelay().dividedBy(4);
+        if (tick.compareTo(Duration.ofSeconds(1)) < 0) {
+            tick = Duration.ofSeconds(1);
+        }
+        scheduler.newJob("fleetca-crl-publisher").setInterval(tick.toString())
+                .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
+                .setTask(execution -> publishDue()).schedule();
+    }
+
+    /** One pass over every CA; a failure for one CA is logged and the others still get their CRLs. */
+    void publishDue() {
+        long change = ledger.currentChange();
+        for (LoadedCa ca : cas.list()) {
+            try {
+                publishIfDue(ca, change);
+            } catch (FleetCaException e) {
+                LOG.warnf("CRL of CA %s not published: %s; retrying", ca.id(), e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "CRL of CA %s not published", ca.id());
+            }
+        }
+    }
+
+    /** Publishes now if the CA has no CRL yet (first request); true when one exists afterwards. */
+    public boolean publishIfMissing(LoadedCa ca) {
+        if (store.latest(ca.id(), false).isEmpty()) {
+            publishIfDue(ca, ledger.currentChange());
+        }
+        return store.latest(ca.id(), false).isPresent();
+    }
+
+    private void publishIfDue(LoadedCa ca, long change) {
+        Instant now = clock.instant();
+        Optional<PublishedCrl> previous = store.latest(ca.id(), false);
+        boolean due = previous.isEmpty() || change > previous.get().revocationSeq()
+                || !previous.get().thisUpdate().plus(config.republishInterval()).isAfter(now);
+        if (!due || !store.tryLease(ca.id(), instance, now, now.plus(config.buildLease()))) {
+            return;
+        }
+        try {
+            // Re-read under the lease: another instance may have published meanwhile.
+            previous = store.latest(ca.id(), false);
+            if (previous.isPresent() && change <= previous.get().revocationSeq()
+                    && previous.get().thisUpdate().plus(config.republishInterval()).isAfter(now)) {
+                return;
+            }
+            publish(ca, previous);
+        } finally {
+            store.releaseLease(ca.id(), instance);
+        }
+    }
+
+    private void publish(LoadedCa ca, Optional<PublishedCrl> previous) {
+        long started = System.nanoTime();
+        Instant thisUpdate = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant nextUpdate = thisUpdate.plus(config.validity());
+        CrlDraft full = new CrlDraft();
+        CrlDraft delta = new CrlDraft();
+        // The delta holds every change since the previous complete CRL was built; with no previous
+        // one it is empty and names the new complete CRL as its base.
+        long deltaSince = previous.map(PublishedCrl::revocationSeq).orElse(Long.MAX_VALUE);
+        long seq = store.readSnapshot(ca.id(), thisUpdate, deltaSince, full::add, delta::add);
+        long fullNumber = store.reserveNumbers(ca.id(), 2);
+        long deltaNumber = fullNumber + 1;
+        long base = previous.map(PublishedCrl::number).orElse(fullNumber);
+        String crlBase = caConfig.publicUrl().replaceAll("/+$", "") + "/crl/" + ca.id();
+        byte[] fullDer = signer.sign(ca, full, fullNumber, null, thisUpdate, nextUpdate, crlBase + "-delta.crl");
+        byte[] deltaDer = signer.sign(ca, delta, deltaNumber, base, thisUpdate, nextUpdate, null);
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        store.publish(new PublishedCrl(ca.id(), fullNumber, false, null,
+                        thisUpdate, nextUpdate, seq, full.count(), millis, sha256(fullDer)), fullDer,
+                new PublishedCrl(ca.id(), deltaNumber, true, base, thisUpdate, nextUpdate, seq, delta.count(), millis,
+                        sha256(deltaDer)), deltaDer);
+        meters.timer("fleetca.crl.build", "ca", ca.id()).record(Duration.ofMillis(millis));
+        LOG.infof("Published CRL %d (%d entries, %d bytes) and delta CRL %d (base %d, %d entries) of CA %s in %d ms",
+                fullNumber, full.count(), fullDer.length, deltaNumber, base, delta.count(), ca.id(), millis);
+    }
+
+    private static String sha256(byte[] der) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.fleetca.api;
+
+import static io.restassured.RestAssured.given;
+
+import io.fleetca.testing.TestCsrs;
+import io.fleetca.testing.TestStation;
+import io.fleetca.testing.TestTokens;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.util.List;
+import java.util.Map;
+import org.bouncycastle.cert.X509CertificateHolder;
+
+/** Enrolled devices and admin calls shared by the revocation, CRL and OCSP tests. */
+final class Fixtures {
+    private Fixtures() {}
+
+    /** A certificate as a device holds it, with its chain (issuing CA first). */
+    record Enrolled(String deviceId, String serial, KeyPair key, X509CertificateHolder certificate,
+                    List<X509CertificateHolder> chain, String certificatePem, String chainPem) {
+        BigInteger serialNumber() { return new BigInteger(serial, 16); }
+
+        X509CertificateHolder issuer() { return chain.get(0); }
+    }
+
+    static Enrolled enroll(TestStation station, String deviceId) {
+        return enroll(station, deviceId, TestCsrs.ecP256());
+    }
+
+    static Enrolled enroll(TestStation station, String deviceId, KeyPair key) {
+        Response r = EnrollmentTest.enroll(station, deviceId, "operational", TestCsrs.pemFor(key));
+        r.then().statusCode(201);
+        try {
+            String pem = r.path("certificate");
+            String chain = r.path("chain");
+            return new Enrolled(deviceId, r.path("serial"), key, EnrollmentTest.parseChain(pem).get(0),
+                    EnrollmentTest.parseChain(chain), pem, chain);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Response revoke(String serial, Map<String, Object> body) {
+        return given().header("Authorization", TestTokens.admin()).contentType(ContentType.JSON).body(body)
+                .when().post("/api/v1/certificates/" + serial + "/revoke");
+    }
+
+    static Response revoke(String serial, String reason) {
+        return revoke(serial, Map.of("reason", reason));
+    }
+
+    static Response admin(String path, Object body) {
+        return given().header("Authorization", TestTokens.admin()).contentType(ContentType.JSON).body(body)
+                .when().post(path);
+    }
+}
