@@ -66,11 +66,8 @@ public final class CrlDraft {
 
     public long count() { return count; }
 
-    /** The concatenated entry encodings (the contents of the revokedCertificates SEQUENCE). */
-    byte[] encodedEntries() { return entries.toByteArray(); }
-
+    /** Length of the concatenated entry encodings (the contents of the revokedCertificates SEQUENCE). */
     int encodedLength() { return entries.size(); }
 
     void writeEntriesTo(java.io.OutputStream out) throws IOException { entries.writeTo(out); }
-
 }

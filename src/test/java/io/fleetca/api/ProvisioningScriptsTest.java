@@ -2,6 +2,7 @@ package io.fleetca.api;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetca.testing.TestTokens;
@@ -53,6 +54,34 @@ class ProvisioningScriptsTest {
         assertTrue(Files.readString(chain).contains("BEGIN CERTIFICATE"));
         // A retry with the same device key gets the same certificate back (200), and the script accepts it.
         run(work, scripts.resolve("enroll-device.sh").toString(), url, stationId, "station.key", "sensor-0001");
+    }
+
+    /** A broker's CRL refresh: fetched, verified against the CA, written as PEM, reload run once per change. */
+    @Test
+    void fetchCrlKeepsABrokersCrlFileCurrent() throws Exception {
+        Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "fetch-crl-");
+        Path script = Path.of("provisioning-scripts", "fetch-crl.sh").toAbsolutePath();
+        byte[] caDer = given().when().get("/api/v1/cas/dev-issuing/certificate").then().statusCode(200).extract().asByteArray();
+        Files.write(work.resolve("ca.der"), caDer);
+        run(work, "openssl", "x509", "-inform", "DER", "-in", "ca.der", "-out", "ca.pem");
+        String url = baseUrl.toString().replaceAll("/$", "") + "/crl/dev-issuing.crl";
+
+        run(work, script.toString(), url, "ca.pem", "crl.pem", "touch", "reloaded");
+        assertTrue(Files.readString(work.resolve("crl.pem")).contains("BEGIN X509 CRL"));
+        assertTrue(Files.exists(work.resolve("reloaded")));
+        Files.delete(work.resolve("reloaded"));
+        run(work, script.toString(), url, "ca.pem", "crl.pem", "touch", "reloaded");
+        assertFalse(Files.exists(work.resolve("reloaded")), "an unchanged CRL does not reload the broker");
+
+        // Signed by another CA: refused, the broker's file stays.
+        byte[] rootDer = given().when().get("/api/v1/cas/dev-root/certificate").then().statusCode(200).extract().asByteArray();
+        Files.write(work.resolve("root.der"), rootDer);
+        run(work, "openssl", "x509", "-inform", "DER", "-in", "root.der", "-out", "root.pem");
+        Process p = new ProcessBuilder(script.toString(), url, "root.pem", "crl.pem").directory(work.toFile())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(1, p.waitFor(), out);
+        assertTrue(out.contains("does not verify"), out);
     }
 
     private static String run(Path dir, String... command) throws Exception {
