@@ -135,3 +135,4 @@ awk -v a="$(rps "$work/during.txt")" -v b="$(rps "$work/cached.txt")" 'BEGIN { p
 awk -v a="$(rps "$work/nonce.txt")" -v b="$(rps "$work/cached.txt")" 'BEGIN { printf "ocsp nonce / cached: %.2f\n", a / b }'
 echo "crl number=$number entries=$entries build=${build_ms} ms size=$bytes bytes ($(( bytes / 1048576 )) MiB) first download=${fetch_ms} ms cached download=${fetch2_ms} ms"
 echo "bulk revocation revoked=$bulk_n in ${bulk_s} s (one request)"
+grep -o "Published CRL $number .* of CA dev-issuing: .*" "$work/fleetca.log" | head -1

@@ -4,64 +4,69 @@ import io.fleetca.common.RevocationReasons;
 import io.fleetca.registry.RevokedEntry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Date;
-import org.bouncycastle.asn1.ASN1EncodableVector;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
 import org.bouncycastle.asn1.ASN1Encoding;
-import org.bouncycastle.asn1.ASN1GeneralizedTime;
-import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.DEROctetString;
-import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.Time;
 
 /**
- * The revokedCertificates of a CRL being built, kept as DER bytes: each entry is encoded as it
- * arrives and only its bytes are kept, so a million entries are tens of megabytes of bytes, not
- * millions of objects. RFC 5280 §5.1.2.6 entry: userCertificate, revocationDate, crlEntryExtensions.
+ * The revokedCertificates of a CRL being built, kept as DER bytes: each entry is encoded straight
+ * into a byte buffer as it arrives, so a million entries are tens of megabytes of bytes, not
+ * millions of objects. RFC 5280 §5.1.2.6 entry:
+ * {@code SEQUENCE { userCertificate INTEGER, revocationDate Time, crlEntryExtensions Extensions OPTIONAL }}.
+ * The encoding is checked byte for byte against BouncyCastle's in CrlDraftTest.
  */
 public final class CrlDraft {
 
-    private final ByteArrayOutputStream entries = new ByteArrayOutputStream(64 * 1024);
-    private long count;
+    /** DER of the reasonCode extension (§5.3.1, non-critical) for each CRLReason value. */
+    private static final byte[][] REASON_EXTENSIONS = new byte[11][];
+    /** SEQUENCE, OID 2.5.29.24 invalidityDate, OCTET STRING of a 15-character GeneralizedTime (§5.3.2). */
+    private static final byte[] INVALIDITY_PREFIX = {0x30, 0x18, 0x06, 0x03, 0x55, 0x1d, 0x18, 0x04, 0x11, 0x18, 0x0f};
 
-    public void add(RevokedEntry entry) {
-        ASN1EncodableVector v = new ASN1EncodableVector(3);
-        v.add(new ASN1Integer(new BigInteger(entry.serial(), 16)));
-        // §5.1.2.6: UTCTime through 2049, GeneralizedTime from 2050 (Time chooses); whole seconds.
-        v.add(new Time(Date.from(entry.revokedAt().truncatedTo(ChronoUnit.SECONDS))));
-        ASN1EncodableVector extensions = new ASN1EncodableVector(2);
-        int reason = entry.removed() ? CRLReason.removeFromCRL : RevocationReasons.code(entry.reason());
-        // §5.3.1: the reasonCode extension SHOULD be absent rather than say unspecified.
-        if (reason != CRLReason.unspecified) {
-            extensions.add(extension(Extension.reasonCode, CRLReason.lookup(reason)));
+    static {
+        for (int code = 0; code < REASON_EXTENSIONS.length; code++) {
+            if (code == 7) {
+                continue; // value 7 is not used (RFC 5280 §5.3.1)
+            }
+            try {
+                REASON_EXTENSIONS[code] = new Extension(Extension.reasonCode, false,
+                        new DEROctetString(CRLReason.lookup(code).getEncoded(ASN1Encoding.DER))).getEncoded(ASN1Encoding.DER);
+            } catch (IOException e) {
+                throw new ExceptionInInitializerError(e);
+            }
         }
-        if (entry.invalidityDate() != null && !entry.removed()) {
-            // §5.3.2: invalidityDate is a GeneralizedTime (no fractional seconds).
-            extensions.add(extension(Extension.invalidityDate,
-                    new ASN1GeneralizedTime(Date.from(entry.invalidityDate().truncatedTo(ChronoUnit.SECONDS)))));
-        }
-        if (extensions.size() > 0) {
-            v.add(new DERSequence(extensions));
-        }
-        try {
-            new DERSequence(v).encodeTo(entries, ASN1Encoding.DER);
-        } catch (IOException e) {
-            throw new IllegalStateException(e); // ByteArrayOutputStream does not fail
-        }
-        count++;
     }
 
-    private static Extension extension(org.bouncycastle.asn1.ASN1ObjectIdentifier oid,
-                                       org.bouncycastle.asn1.ASN1Encodable value) {
-        try {
-            return new Extension(oid, false, new DEROctetString(value.toASN1Primitive().getEncoded(ASN1Encoding.DER)));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+    private final ByteArrayOutputStream entries = new ByteArrayOutputStream(64 * 1024);
+    private final ByteArrayOutputStream entry = new ByteArrayOutputStream(128);
+    private final ByteArrayOutputStream extensions = new ByteArrayOutputStream(64);
+    private long count;
+
+    public void add(RevokedEntry e) {
+        entry.reset();
+        extensions.reset();
+        writeInteger(entry, e.serial());
+        writeTime(entry, e.revokedAt());
+        int reason = e.removed() ? CRLReason.removeFromCRL : RevocationReasons.code(e.reason());
+        // §5.3.1: the reasonCode extension SHOULD be absent rather than say unspecified.
+        if (reason != CRLReason.unspecified) {
+            extensions.writeBytes(REASON_EXTENSIONS[reason]);
         }
+        if (e.invalidityDate() != null && !e.removed()) {
+            extensions.writeBytes(INVALIDITY_PREFIX);
+            extensions.writeBytes(digits(e.invalidityDate(), true));
+        }
+        if (extensions.size() > 0) {
+            CrlSigner.writeHeader(entry, 0x30, extensions.size());
+            entry.writeBytes(extensions.toByteArray());
+        }
+        CrlSigner.writeHeader(entries, 0x30, entry.size());
+        entries.writeBytes(entry.toByteArray());
+        count++;
     }
 
     public long count() { return count; }
@@ -70,4 +75,48 @@ public final class CrlDraft {
     int encodedLength() { return entries.size(); }
 
     void writeEntriesTo(java.io.OutputStream out) throws IOException { entries.writeTo(out); }
+
+    /** A positive INTEGER from lowercase hex without leading zeros (X.690 §8.3: minimal two's complement). */
+    private static void writeInteger(ByteArrayOutputStream out, String hex) {
+        byte[] magnitude = HexFormat.of().parseHex(hex.length() % 2 == 0 ? hex : "0" + hex);
+        boolean pad = (magnitude[0] & 0x80) != 0;
+        out.write(0x02);
+        out.write(magnitude.length + (pad ? 1 : 0));
+        if (pad) {
+            out.write(0);
+        }
+        out.writeBytes(magnitude);
+    }
+
+    /** §5.1.2.6 / §4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050, in whole seconds, Zulu. */
+    private static void writeTime(ByteArrayOutputStream out, Instant t) {
+        boolean generalized = LocalDateTime.ofInstant(t, ZoneOffset.UTC).getYear() >= 2050;
+        byte[] digits = digits(t, generalized);
+        out.write(generalized ? 0x18 : 0x17);
+        out.write(digits.length);
+        out.writeBytes(digits);
+    }
+
+    private static byte[] digits(Instant t, boolean fourDigitYear) {
+        LocalDateTime d = LocalDateTime.ofInstant(t, ZoneOffset.UTC);
+        byte[] b = new byte[fourDigitYear ? 15 : 13];
+        int i = 0;
+        if (fourDigitYear) {
+            i = two(b, i, d.getYear() / 100);
+        }
+        i = two(b, i, d.getYear() % 100);
+        i = two(b, i, d.getMonthValue());
+        i = two(b, i, d.getDayOfMonth());
+        i = two(b, i, d.getHour());
+        i = two(b, i, d.getMinute());
+        i = two(b, i, d.getSecond());
+        b[i] = 'Z';
+        return b;
+    }
+
+    private static int two(byte[] b, int i, int v) {
+        b[i] = (byte) ('0' + v / 10);
+        b[i + 1] = (byte) ('0' + v % 10);
+        return i + 2;
+    }
 }

@@ -20,6 +20,15 @@ import java.security.KeyStore;
 import java.security.Provider;
 import java.security.Security;
 import java.util.Map;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.ocsp.CertificateID;
+import org.bouncycastle.cert.ocsp.OCSPReqBuilder;
+import org.bouncycastle.cert.ocsp.OCSPResp;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,8 +45,14 @@ class HsmRecoveryTest {
     void tokenFailureGives503AndReadinessDownThenRecoversWithoutRestart() throws Exception {
         TestStation station = TestStation.register();
         enroll(station).then().statusCode(201);
+        assertEquals(OCSPResp.SUCCESSFUL, ocspWithNonce().getStatus());
+        given().when().get("/crl/dev-issuing.crl").then().statusCode(200);
 
         logOutEverySession(Files.readString(FleetCaTestResource.PIN_FILE).strip());
+
+        // OCSP answers tryLater (RFC 6960 §2.3), not an HTTP error; published CRLs are still served.
+        assertEquals(OCSPResp.TRY_LATER, ocspWithNonce().getStatus());
+        given().when().get("/crl/dev-issuing.crl").then().statusCode(200);
 
         String failedDevice = TestStation.newDeviceId();
         enroll(station, failedDevice).then().statusCode(503).contentType("application/problem+json")
@@ -61,6 +76,20 @@ class HsmRecoveryTest {
         assertEquals(200, status, "readiness did not recover");
         given().when().get("/q/health/ready").then().body("checks.name", hasItem("key-store"));
         enroll(station).then().statusCode(201);
+        assertEquals(OCSPResp.SUCCESSFUL, ocspWithNonce().getStatus());
+    }
+
+    /** A nonce request: always freshly signed, so it needs the responder key in the token. */
+    private static OCSPResp ocspWithNonce() throws Exception {
+        X509CertificateHolder issuer = new X509CertificateHolder(given().when().get("/api/v1/cas/dev-issuing/certificate")
+                .then().statusCode(200).extract().asByteArray());
+        CertificateID id = new CertificateID(new JcaDigestCalculatorProviderBuilder().build().get(CertificateID.HASH_SHA1),
+                issuer, java.math.BigInteger.TEN);
+        byte[] request = new OCSPReqBuilder().addRequest(id).setRequestExtensions(new Extensions(new Extension(
+                OCSPObjectIdentifiers.id_pkix_ocsp_nonce, false, new DEROctetString(new DEROctetString(new byte[16])))))
+                .build().getEncoded();
+        return new OCSPResp(given().contentType("application/ocsp-request").body(request).when().post("/ocsp")
+                .then().statusCode(200).extract().asByteArray());
     }
 
     private static io.restassured.response.Response enroll(TestStation station) {
