@@ -30,7 +30,6 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /** Device enrollment (stations) and the device inventory (admins, auditors). */
 @Path("/api/v1/devices")
@@ -38,8 +37,6 @@ public class DeviceResource {
 
     /** RFC 7030-style pem chain media type (RFC 8555 §9.1). */
     static final String PEM_CHAIN = "application/pem-certificate-chain";
-    /** Device ids: what fits a CN (ub-common-name 64), a PrintableString serialNumber (X.520) and a URL path segment. */
-    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.:-]{0,63}");
 
     @Inject
     EnrollmentService enrollment;
@@ -144,7 +141,7 @@ public class DeviceResource {
     }
 
     private static void checkDeviceId(String deviceId) {
-        if (!DEVICE_ID.matcher(deviceId).matches()) {
+        if (!Text.isDeviceId(deviceId)) {
             throw new FleetCaException(ProblemType.MALFORMED_REQUEST,
                     "device id must be 1 to 64 characters of letters, digits, '.', ':' or '-', starting with a letter or digit");
         }

@@ -139,7 +139,8 @@ public class CertificateIssuer {
             CertificateRecord record = QuarkusTransaction.requiringNew().call(() -> {
                 CertificateRecord r = ledger.recordIssued(issuer.id(), serial.hex(), der, clock.instant())
                         .orElseThrow(() -> new FleetCaException(ProblemType.DEVICE_DECOMMISSIONED,
-                                "device " + request.deviceId() + " was decommissioned while its certificate was signed"));
+                                "device " + request.deviceId() + " was decommissioned, or its key revoked for keyCompromise,"
+                                        + " while its certificate was signed"));
                 inSameTransaction.accept(r);
                 return r;
             });

@@ -99,6 +99,9 @@ public final class CrlDraft {
 
     private static byte[] digits(Instant t, boolean fourDigitYear) {
         LocalDateTime d = LocalDateTime.ofInstant(t, ZoneOffset.UTC);
+        if (d.getYear() < 1950 || d.getYear() > 9999) {
+            throw new IllegalArgumentException("CRL time out of range: " + t); // never signed into a CRL
+        }
         byte[] b = new byte[fourDigitYear ? 15 : 13];
         int i = 0;
         if (fourDigitYear) {

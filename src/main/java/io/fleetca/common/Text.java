@@ -10,6 +10,8 @@ public final class Text {
 
     private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Pattern CA_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    /** Device ids: what fits a CN (ub-common-name 64), a PrintableString serialNumber (X.520) and a URL path segment. */
+    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.:-]{0,63}");
 
     private Text() {}
 
@@ -19,6 +21,10 @@ public final class Text {
     }
 
     /** CA ids: 1 to 63 lowercase letters, digits or '-', starting with a letter or digit. */
+    public static boolean isDeviceId(String s) {
+        return s != null && DEVICE_ID.matcher(s).matches();
+    }
+
     public static boolean isCaId(String s) {
         return s != null && CA_ID.matcher(s).matches();
     }

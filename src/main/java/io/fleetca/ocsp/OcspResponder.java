@@ -176,7 +176,7 @@ public class OcspResponder {
     }
 
     private Optional<CertificateState> state(LoadedCa ca, BigInteger serial) {
-        if (serial.signum() <= 0 || serial.bitLength() > 160) {
+        if (serial.signum() <= 0 || serial.bitLength() > 159) {
             return Optional.empty(); // not a serial FleetCA could have issued (RFC 5280 §4.1.2.2)
         }
         return ledger.state(ca.id(), new SerialNumber(serial).hex());

@@ -65,7 +65,7 @@ public class Responders {
     /** The CA's responder; tryLater (503 type) if none can be had now. */
     public Responder forCa(LoadedCa ca) {
         Responder r = current.get(ca.id());
-        if (r != null && clock.instant().isBefore(r.notAfter().minus(config.responderRenewBefore()))) {
+        if (r != null && isCurrent(r.notAfter(), ca, clock.instant())) {
             return r;
         }
         return refresh(ca).orElseThrow(() -> new FleetCaException(ProblemType.KEY_STORE_UNAVAILABLE,
@@ -90,7 +90,7 @@ public class Responders {
     private synchronized Optional<Responder> refresh(LoadedCa ca) {
         Instant now = clock.instant();
         Optional<ResponderRecord> newest = store.newest(ca.id());
-        if (newest.isEmpty() || !now.isBefore(newest.get().notAfter().minus(config.responderRenewBefore()))) {
+        if (newest.isEmpty() || !isCurrent(newest.get().notAfter(), ca, now)) {
             create(ca, now);
             newest = store.newest(ca.id());
         }
@@ -109,7 +109,8 @@ public class Responders {
         }
         ResponderRecord reservation = new ResponderRecord(ca.id(), serial.hex(), alias, notBefore, notAfter, null, now);
         // The serial and alias are committed before the CA signs (the issuance invariant).
-        if (!store.reserve(reservation, now.plus(config.responderRenewBefore()), now.minus(CREATION_WINDOW))) {
+        Instant neededUntil = min(now.plus(renewBefore()), ca.record().notAfter());
+        if (!store.reserve(reservation, neededUntil, now.minus(CREATION_WINDOW))) {
             return;
         }
         try {
@@ -119,6 +120,25 @@ public class Responders {
         } catch (IOException e) {
             throw new IllegalStateException("encoding the responder certificate failed", e);
         }
+    }
+
+    /**
+     * A responder needs no successor while more than the renewal margin is left, or when it already
+     * lasts as long as its CA (no successor could last longer).
+     */
+    private boolean isCurrent(Instant notAfter, LoadedCa ca, Instant now) {
+        return now.isBefore(notAfter)
+                && (now.isBefore(notAfter.minus(renewBefore())) || !notAfter.isBefore(ca.record().notAfter()));
+    }
+
+    /** The renewal margin, at most half the validity (else every responder would be due at once). */
+    private Duration renewBefore() {
+        Duration half = config.responderValidity().dividedBy(2);
+        return config.responderRenewBefore().compareTo(half) > 0 ? half : config.responderRenewBefore();
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 
     /** Keys of responders that expired more than a day ago are removed from the token. */

@@ -77,13 +77,25 @@ public class CrlStore {
     /**
      * Stores a complete CRL and its delta together (readers never see a new complete CRL with an
      * older delta) and removes CRLs older than the delta's base, which is still needed (own transaction).
+     * Returns false, storing nothing, when a CRL with a higher number or a newer snapshot is already
+     * published (a build that outlived its lease): numbers and contents only ever move forward.
      */
-    public void publish(PublishedCrl full, byte[] fullDer, PublishedCrl delta, byte[] deltaDer) {
-        QuarkusTransaction.requiringNew().run(() -> {
+    public boolean publish(PublishedCrl full, byte[] fullDer, PublishedCrl delta, byte[] deltaDer) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            em.createNativeQuery("SELECT ca_id FROM crl_state WHERE ca_id = ?1 FOR UPDATE")
+                    .setParameter(1, full.caId()).getResultList();
+            long newer = ((Number) em.createNativeQuery("SELECT COUNT(*) FROM crl WHERE ca_id = ?1"
+                            + " AND (crl_number > ?2 OR revocation_seq > ?3)")
+                    .setParameter(1, full.caId()).setParameter(2, delta.number()).setParameter(3, full.revocationSeq())
+                    .getSingleResult()).longValue();
+            if (newer > 0) {
+                return false;
+            }
             insert(full, fullDer);
             insert(delta, deltaDer);
             em.createNativeQuery("DELETE FROM crl WHERE ca_id = ?1 AND crl_number < ?2")
                     .setParameter(1, delta.caId()).setParameter(2, delta.baseNumber()).executeUpdate();
+            return true;
         });
     }
 

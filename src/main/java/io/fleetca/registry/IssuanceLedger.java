@@ -79,10 +79,7 @@ public class IssuanceLedger {
             }
         }
         // A key whose certificate was revoked for keyCompromise is never certified again (RFC 5280 §5.3.1).
-        long compromised = ((Number) em.createNativeQuery("SELECT COUNT(*) FROM certificate WHERE spki_sha256 = ?1"
-                        + " AND status = 'REVOKED' AND revocation_reason = 'keyCompromise'")
-                .setParameter(1, r.spkiSha256()).getSingleResult()).longValue();
-        if (compromised > 0) {
+        if (compromised(r.spkiSha256())) {
             return ReservationOutcome.KEY_COMPROMISED;
         }
         em.createNativeQuery("INSERT INTO device_key (spki_sha256, device_id, created_at) VALUES (?1, ?2, ?3)"
@@ -104,9 +101,16 @@ public class IssuanceLedger {
         return inserted == 1 ? ReservationOutcome.RESERVED : ReservationOutcome.SERIAL_TAKEN;
     }
 
+    private boolean compromised(String spkiSha256) {
+        return ((Number) em.createNativeQuery("SELECT COUNT(*) FROM certificate WHERE spki_sha256 = ?1"
+                        + " AND status = 'REVOKED' AND revocation_reason = 'keyCompromise'")
+                .setParameter(1, spkiSha256).getSingleResult()).longValue() > 0;
+    }
+
     /**
      * Records the signed certificate for a reserved serial; part of the caller's transaction. Empty,
-     * and nothing recorded, when the device was decommissioned while the certificate was being signed:
+     * and nothing recorded, when the device was decommissioned, or the key revoked for keyCompromise,
+     * while the certificate was being signed:
      * the device row is locked here as decommissioning locks it, so one of the two sees the other.
      */
     @Transactional(Transactional.TxType.MANDATORY)
@@ -114,7 +118,7 @@ public class IssuanceLedger {
         CertificateEntity e = certificates.find("issuerId = ?1 and serial = ?2", issuerId, serial).singleResult();
         String deviceStatus = (String) em.createNativeQuery("SELECT status FROM device WHERE id = ?1 FOR UPDATE")
                 .setParameter(1, e.deviceId).getSingleResult();
-        if (DeviceStatus.valueOf(deviceStatus) == DeviceStatus.DECOMMISSIONED) {
+        if (DeviceStatus.valueOf(deviceStatus) == DeviceStatus.DECOMMISSIONED || compromised(e.spkiSha256)) {
             return java.util.Optional.empty();
         }
         if (!CertificateStatus.RESERVED.name().equals(e.status)) {

@@ -38,7 +38,7 @@ public class ResponderStore {
             em.createNativeQuery("SELECT ca_id FROM crl_state WHERE ca_id = ?1 FOR UPDATE")
                     .setParameter(1, candidate.caId()).getResultList();
             long blocking = ((Number) em.createNativeQuery("SELECT COUNT(*) FROM ocsp_responder WHERE ca_id = ?1 AND"
-                            + " ((certificate_der IS NOT NULL AND not_after > ?2) OR (certificate_der IS NULL AND created_at > ?3))")
+                            + " ((certificate_der IS NOT NULL AND not_after >= ?2) OR (certificate_der IS NULL AND created_at > ?3))")
                     .setParameter(1, candidate.caId()).setParameter(2, neededUntil).setParameter(3, reservedSince)
                     .getSingleResult()).longValue();
             if (blocking > 0) {

@@ -119,7 +119,9 @@ public class RevocationLedger {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public long revokeMatching(BulkSelection selection, String reason, Instant revokedAt, long change, String jobId) {
-        String set = "UPDATE certificate SET status = 'REVOKED', revoked_at = ?1, revocation_reason = ?3,"
+        // A hold made final keeps its revocation date (the base CRL already lists it with that date).
+        String set = "UPDATE certificate SET revoked_at = CASE WHEN status = 'REVOKED' THEN revoked_at ELSE ?1 END,"
+                + " status = 'REVOKED', revocation_reason = ?3,"
                 + " invalidity_date = NULL, revocation_seq = ?4, revocation_job = ?5 WHERE not_after > ?2 AND " + REVOCABLE;
         long changed = 0;
         for (List<String> chunk : chunks(selection.serials())) {
@@ -164,6 +166,21 @@ public class RevocationLedger {
             out.add(values.subList(i, Math.min(values.size(), i + IN_CHUNK)));
         }
         return out;
+    }
+
+    /** Revokes (keyCompromise) every other unexpired, unrevoked or held certificate of this public key. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public List<String> revokeLiveOfKey(String spkiSha256, Instant revokedAt, long change) {
+        List<String> serials = em.createNativeQuery("SELECT serial FROM certificate WHERE spki_sha256 = ?1 AND"
+                        + " not_after > ?2 AND " + REVOCABLE + " ORDER BY serial")
+                .setParameter(1, spkiSha256).setParameter(2, revokedAt).setParameter(3, "keyCompromise")
+                .getResultList().stream().map(String.class::cast).toList();
+        em.createNativeQuery("UPDATE certificate SET revoked_at = CASE WHEN status = 'REVOKED' THEN revoked_at ELSE ?1 END,"
+                        + " status = 'REVOKED', revocation_reason = ?3, revocation_seq = ?5 WHERE spki_sha256 = ?4 AND"
+                        + " not_after > ?2 AND " + REVOCABLE)
+                .setParameter(1, revokedAt).setParameter(2, revokedAt).setParameter(3, "keyCompromise")
+                .setParameter(4, spkiSha256).setParameter(5, change).executeUpdate();
+        return serials;
     }
 
     @Transactional(Transactional.TxType.MANDATORY)

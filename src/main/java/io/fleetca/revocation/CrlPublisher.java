@@ -67,8 +67,6 @@ public class CrlPublisher {
     @Inject
     Scheduler scheduler;
 
-    private final String instance = UUID.randomUUID().toString();
-
     void schedule(@Observes StartupEvent event) {
         Duration tick = config.publishDelay().dividedBy(4);
         if (tick.compareTo(Duration.ofSeconds(1)) < 0) {
@@ -106,7 +104,9 @@ public class CrlPublisher {
         Optional<PublishedCrl> previous = store.latest(ca.id(), false);
         boolean due = previous.isEmpty() || change > previous.get().revocationSeq()
                 || !previous.get().thisUpdate().plus(config.republishInterval()).isAfter(now);
-        if (!due || !store.tryLease(ca.id(), instance, now, now.plus(config.buildLease()))) {
+        // One lease holder per build, so that two builds on one instance exclude each other too.
+        String holder = UUID.randomUUID().toString();
+        if (!due || !store.tryLease(ca.id(), holder, now, now.plus(config.buildLease()))) {
             return;
         }
         try {
@@ -118,7 +118,7 @@ public class CrlPublisher {
             }
             publish(ca, previous);
         } finally {
-            store.releaseLease(ca.id(), instance);
+            store.releaseLease(ca.id(), holder);
         }
     }
 
@@ -141,10 +141,14 @@ public class CrlPublisher {
         byte[] deltaDer = signer.sign(ca, delta, deltaNumber, base, thisUpdate, nextUpdate, null);
         long signed = System.nanoTime();
         long millis = (signed - started) / 1_000_000;
-        store.publish(new PublishedCrl(ca.id(), fullNumber, false, null,
+        boolean published = store.publish(new PublishedCrl(ca.id(), fullNumber, false, null,
                         thisUpdate, nextUpdate, seq, full.count(), millis, sha256(fullDer)), fullDer,
                 new PublishedCrl(ca.id(), deltaNumber, true, base, thisUpdate, nextUpdate, seq, delta.count(), millis,
                         sha256(deltaDer)), deltaDer);
+        if (!published) {
+            LOG.warnf("CRL %d of CA %s discarded: a newer one was published while it was built", fullNumber, ca.id());
+            return;
+        }
         meters.timer("fleetca.crl.build", "ca", ca.id()).record(Duration.ofMillis(millis));
         LOG.infof("Published CRL %d (%d entries, %d bytes) and delta CRL %d (base %d, %d entries) of CA %s:"
                         + " read and encode %d ms, sign %d ms, store %d ms", fullNumber, full.count(), fullDer.length,

@@ -33,6 +33,9 @@ import java.util.UUID;
 @ApplicationScoped
 public class RevocationService {
 
+    /** Earliest accepted invalidityDate: GeneralizedTime years have four digits, and nothing older is plausible. */
+    private static final Instant EARLIEST = Instant.parse("1950-01-01T00:00:00Z");
+
     /** Largest serials[] or deviceIds[] list in one bulk request. */
     public static final int MAX_BULK_LIST = 10_000;
 
@@ -49,8 +52,9 @@ public class RevocationService {
         String hex = parseSerial(serial);
         String why = requireReason(reason);
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        if (invalidityDate != null && invalidityDate.isAfter(now)) {
-            throw new FleetCaException(ProblemType.MALFORMED_REQUEST, "invalidityDate must not be in the future");
+        if (invalidityDate != null && (invalidityDate.isAfter(now) || invalidityDate.isBefore(EARLIEST))) {
+            throw new FleetCaException(ProblemType.MALFORMED_REQUEST,
+                    "invalidityDate must lie between 1950-01-01T00:00:00Z and now (not in the future)");
         }
         String issuer = issuerOf(hex);
         return changing(() -> {
@@ -66,10 +70,20 @@ public class RevocationService {
             // RFC 5280 §5.3.1: a held certificate may be revoked for good; it keeps its original revocation date.
             Instant revokedAt = current.status() == CertificateStatus.REVOKED ? current.revokedAt() : now;
             CertificateRecord after = ledger.markRevoked(issuer, hex, why, revokedAt, invalidityDate, change);
+            List<String> sameKey = List.of();
+            if ("keyCompromise".equals(why)) {
+                // The key is compromised, not just this certificate: every live certificate of the key goes too.
+                // The device row is locked as enrollment's recordIssued locks it, so an enrollment of this key
+                // in flight either is revoked here or sees the compromise and records nothing.
+                ledger.lockDevice(after.deviceId());
+                sameKey = ledger.revokeLiveOfKey(after.spkiSha256(), now, change);
+            }
             audit.append(new AuditEvent(actor, "certificate.revoked", "certificate:" + hex, Json.object("issuer", issuer,
                     "device", after.deviceId(), "reason", why, "invalidityDate",
-                    invalidityDate == null ? null : invalidityDate.toString(), "previousReason", current.revocationReason())));
-            return new RevocationOutcome(after, true, "certificate " + hex + " revoked (" + why + ")");
+                    invalidityDate == null ? null : invalidityDate.toString(), "previousReason", current.revocationReason(),
+                    "sameKeyRevoked", sameKey.isEmpty() ? null : Text.clip(String.join(",", sameKey), 4000))));
+            return new RevocationOutcome(after, true, "certificate " + hex + " revoked (" + why + ")"
+                    + (sameKey.isEmpty() ? "" : "; " + sameKey.size() + " other certificate(s) of the same key revoked too"));
         });
     }
 
@@ -151,11 +165,18 @@ public class RevocationService {
         }
         List<String> hexSerials = serials.stream().map(RevocationService::parseSerial).toList();
         for (String d : devices) {
-            if (d == null || d.isEmpty() || d.length() > 128 || Text.hasControlCharacters(d)) {
-                throw new FleetCaException(ProblemType.MALFORMED_REQUEST, "deviceIds must be non-empty device ids");
+            if (!Text.isDeviceId(d)) {
+                throw new FleetCaException(ProblemType.MALFORMED_REQUEST,
+                        "deviceIds must be device ids (1 to 64 letters, digits, '.', ':' or '-')");
             }
         }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         if (request.stationId() != null) {
+            if (request.issuedBefore() != null && request.issuedBefore().isAfter(clock.instant())) {
+                // Enrollments still to come would be missed although the job says COMPLETED.
+                throw new FleetCaException(ProblemType.MALFORMED_REQUEST, "issuedBefore must not be in the future;"
+                        + " disable the station first, then revoke up to now");
+            }
             if (!Text.isStationId(request.stationId())) {
                 throw new FleetCaException(ProblemType.MALFORMED_REQUEST, "stationId must be a station UUID");
             }
@@ -172,7 +193,6 @@ public class RevocationService {
                     "say what to revoke: serials, deviceIds, or stationId with issuedAfter and issuedBefore");
         }
         String jobId = UUID.randomUUID().toString();
-        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         String criteria = Json.object("serials", Integer.toString(hexSerials.size()),
                 "serialsSha256", hexSerials.isEmpty() ? null : Text.sha256Hex(String.join(",", hexSerials)),
                 "deviceIds", Text.clip(String.join(",", devices), 2000), "stationId", request.stationId(),

@@ -110,6 +110,10 @@ class OcspTest {
                 CertificateID.HASH_SHA1))), ca);
         assertInstanceOf(UnknownStatus.class, unknown.getResponses()[0].getCertStatus());
 
+        BasicOCSPResp huge = verified(post(request(null, certId(ca, BigInteger.ONE.shiftLeft(159),
+                CertificateID.HASH_SHA1))), ca);
+        assertInstanceOf(UnknownStatus.class, huge.getResponses()[0].getCertStatus(), "a 160-bit serial is simply unknown");
+
         BasicOCSPResp both = verified(post(request(null, certId(ca, good.serialNumber(), CertificateID.HASH_SHA1),
                 certId(ca, revoked.serialNumber(), CertificateID.HASH_SHA1))), ca);
         assertEquals(2, both.getResponses().length);

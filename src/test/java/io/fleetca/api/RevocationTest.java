@@ -52,7 +52,13 @@ class RevocationTest {
         KeyPair key = TestCsrs.ecP256();
         String device = TestStation.newDeviceId();
         Fixtures.Enrolled cert = Fixtures.enroll(station, device, key);
-        Fixtures.revoke(cert.serial(), "keyCompromise").then().statusCode(200);
+        Response idevid = EnrollmentTest.enroll(station, device, "idevid", TestCsrs.pemFor(key));
+        idevid.then().statusCode(201);
+        String sameKey = idevid.path("serial");
+        Fixtures.revoke(cert.serial(), "keyCompromise").then().statusCode(200)
+                .body("message", containsString("1 other certificate(s) of the same key revoked"));
+        given().header("Authorization", TestTokens.auditor()).when().get("/api/v1/certificates/" + sameKey)
+                .then().body("status", equalTo("REVOKED")).body("revocationReason", equalTo("keyCompromise"));
 
         EnrollmentTest.enroll(station, device, "idevid", TestCsrs.pemFor(key))
                 .then().statusCode(400).contentType("application/problem+json")
@@ -74,6 +80,10 @@ class RevocationTest {
                         "invalidityDate", Instant.now().plus(1, ChronoUnit.DAYS).toString()))
                 .then().statusCode(400).body("detail", containsString("future"));
         Fixtures.revoke("not-hex", "keyCompromise").then().statusCode(400);
+        for (String ancient : new String[] {"-0001-01-01T00:00:00Z", "1900-01-01T00:00:00Z"}) {
+            Fixtures.revoke(cert.serial(), Map.of("reason", "keyCompromise", "invalidityDate", ancient))
+                    .then().statusCode(400).body("detail", containsString("invalidityDate"));
+        }
         given().contentType(ContentType.JSON).body(Map.of("reason", "keyCompromise"))
                 .when().post("/api/v1/certificates/" + cert.serial() + "/revoke").then().statusCode(401);
         given().header("Authorization", TestTokens.auditor()).contentType(ContentType.JSON)
@@ -151,7 +161,7 @@ class RevocationTest {
                 Fixtures.enroll(compromised, TestStation.newDeviceId()),
                 Fixtures.enroll(compromised, TestStation.newDeviceId()));
         Fixtures.Enrolled bystander = Fixtures.enroll(other, TestStation.newDeviceId());
-        Instant after = Instant.now().plusSeconds(1);
+        Instant after = Instant.now();
 
         Response r = Fixtures.admin("/api/v1/revocations", Map.of("reason", "keyCompromise",
                 "stationId", compromised.id, "issuedAfter", before.toString(), "issuedBefore", after.toString()));
@@ -182,6 +192,12 @@ class RevocationTest {
                 "0b7e5c0e-1f7e-4c47-9d59-6f7b7f2b1c11")).then().statusCode(400)
                 .body("detail", containsString("issuedAfter"));
         Fixtures.admin("/api/v1/revocations", Map.of("reason", "nope", "serials", List.of("01"))).then().statusCode(400);
+        Fixtures.admin("/api/v1/revocations", Map.of("reason", "keyCompromise", "stationId",
+                "0b7e5c0e-1f7e-4c47-9d59-6f7b7f2b1c11", "issuedAfter", "2026-01-01T00:00:00Z",
+                "issuedBefore", Instant.now().plusSeconds(3600).toString())).then().statusCode(400)
+                .body("detail", containsString("future"));
+        Fixtures.admin("/api/v1/revocations", Map.of("reason", "keyCompromise", "deviceIds", List.of("a\"b")))
+                .then().statusCode(400).body("detail", containsString("deviceIds"));
         Fixtures.admin("/api/v1/revocations", Map.of("reason", "keyCompromise", "serials", List.of("xyz")))
                 .then().statusCode(400);
         given().header("Authorization", TestTokens.auditor()).when()
