@@ -31,6 +31,7 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
  * OCSP load client for the benchmark script: concurrent clients, bounded in time and count.
  *
  * Usage: java -cp <bouncycastle jars> OcspLoad.java <base-url> <issuer.der> <serials-file> <mode> <clients> <seconds>
+ *                                                   [warm-up seconds, default 5, not counted]
  *   mode cached: GET without nonce (RFC 5019), serials drawn at random from the file
  *   mode nonce:  POST with a fresh 32-octet nonce per request (RFC 8954): every response freshly signed
  * Prints one line: mode, clients, requests, responses per second, p50/p99 latency; every response is
@@ -57,6 +58,15 @@ public class OcspLoad {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
+        // Warm-up (this JVM's JIT and connections, the server's caches), then the measured run.
+        long warmup = System.nanoTime() + Duration.ofSeconds(args.length > 6 ? Long.parseLong(args[6]) : 5).toNanos();
+        List<Future<long[]>> warming = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            warming.add(pool.submit(() -> run(http, base, ids, nonce, warmup)));
+        }
+        for (Future<long[]> f : warming) {
+            f.get();
+        }
         long deadline = System.nanoTime() + length.toNanos();
         List<Future<long[]>> results = new ArrayList<>();
         for (int c = 0; c < clients; c++) {

@@ -69,11 +69,10 @@ SELECT 'dev-issuing', '7' || lpad(to_hex(g), 31, '0'), 'ISSUED', 'bench-1', '$st
 SQL
 sql -c "SELECT serial FROM certificate WHERE serial LIKE '7%'" >"$work/serials.txt"
 cp="$(cat "$work/cp.txt")"
-load() { "$JAVA_HOME/bin/java" -cp "$cp" src/test/benchmark/OcspLoad.java "$base" "$work/issuer.der" "$work/serials.txt" "$1" "$clients" "$seconds"; }
+load() { "$JAVA_HOME/bin/java" -cp "$cp" src/test/benchmark/OcspLoad.java "$base" "$work/issuer.der" "$work/serials.txt" "$1" "$clients" "$seconds" "${2:-5}"; }
 rps() { sed -n 's/.* rps=\([0-9]*\).*/\1/p' "$1"; }
 
 echo "bench: OCSP, $clients clients, $seconds s per run"
-load cached >/dev/null   # warm-up: JIT, responder certificate, connections
 load cached | tee "$work/cached.txt"
 load nonce | tee "$work/nonce.txt"
 
@@ -95,7 +94,7 @@ ANALYZE certificate;
 SQL
 echo "bench: seeded in $(( $(now_ms) - t0 )) ms; the publisher now builds the CRL, OCSP load runs meanwhile"
 before=$(sql -c "SELECT COALESCE(MAX(crl_number), 0) FROM crl WHERE ca_id = 'dev-issuing' AND NOT delta")
-load cached | tee "$work/during.txt"
+load cached 0 | tee "$work/during.txt"   # no warm-up: the build has already started
 for _ in $(seq 1 600); do
   row=$(sql -c "SELECT crl_number, entries, build_millis, length(der) FROM crl WHERE ca_id = 'dev-issuing' AND NOT delta
                 AND crl_number > $before AND entries >= $revoked ORDER BY crl_number DESC LIMIT 1")
