@@ -5,6 +5,8 @@ import io.fleetca.auth.Caller;
 import io.fleetca.common.FleetCaException;
 import io.fleetca.common.ProblemType;
 import io.fleetca.common.Text;
+import io.fleetca.ra.EnrollmentCode;
+import io.fleetca.ra.EnrollmentCodeService;
 import io.fleetca.ra.EnrollmentRequest;
 import io.fleetca.ra.EnrollmentResult;
 import io.fleetca.ra.EnrollmentService;
@@ -46,6 +48,9 @@ public class DeviceResource {
 
     @Inject
     RevocationService revocations;
+
+    @Inject
+    EnrollmentCodeService enrollmentCodes;
 
     @Inject
     Authenticator auth;
@@ -112,6 +117,22 @@ public class DeviceResource {
         Page<DeviceRecord> result = devices.list(s, stationId, before, paging.page(), paging.size());
         List<Dtos.DeviceView> items = result.items().stream().map(d -> Dtos.DeviceView.of(d, null)).toList();
         return new Dtos.PageView<>(items, result.total(), result.page(), result.size());
+    }
+
+    /** A one-time enrollment code for EST (HTTP Basic: username = device id, password = code). */
+    @POST
+    @Path("/{deviceId}/enrollment-codes")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response createEnrollmentCode(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                                         @PathParam("deviceId") String deviceId, String body) {
+        Caller admin = auth.admin(authorization);
+        checkDeviceId(deviceId);
+        Dtos.EnrollmentCodeRequest request = json.read(body, Dtos.EnrollmentCodeRequest.class);
+        EnrollmentCode code = enrollmentCodes.create(admin.actor(), deviceId, request.profile(),
+                Timestamps.parse("expiresAt", request.expiresAt()));
+        return Response.status(Response.Status.CREATED).entity(new Dtos.EnrollmentCodeView(code.deviceId(), code.profile(),
+                code.code(), code.expiresAt())).build();
     }
 
     /** RFC 5280 §5.3.1 reason optional (default cessationOfOperation); an empty body is allowed. */

@@ -45,6 +45,10 @@ final class Dtos {
 
     record RevokeRequest(String reason, String invalidityDate) {}
 
+    record EnrollmentCodeRequest(String profile, String expiresAt) {}
+
+    record EnrollmentCodeView(String deviceId, String profile, String code, Instant expiresAt) {}
+
     record RevocationView(boolean changed, String message, CertificateView certificate) {}
 
     record DecommissionRequest(String reason) {}

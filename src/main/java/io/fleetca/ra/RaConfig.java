@@ -32,5 +32,9 @@ public interface RaConfig {
         /** Largest CSR accepted (PEM or DER), in bytes. */
         @WithDefault("16384")
         int maxCsrBytes();
+
+        /** Longest an enrollment code may stay valid (its expiresAt at most this far ahead). */
+        @WithDefault("P30D")
+        Duration codeMaxValidity();
     }
 }
