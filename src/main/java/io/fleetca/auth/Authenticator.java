@@ -42,6 +42,18 @@ public class Authenticator {
         return caller;
     }
 
+    /** A station token and the device id it names, for protocol adapters (EST) outside a JAX-RS request. */
+    public record StationGrant(Caller caller, String deviceId) {}
+
+    /**
+     * Verifies a station token whose sub names the device (EST: the device id comes from the token).
+     * Unlike the REST methods it records no request-scoped caller: adapters audit their own refusals.
+     */
+    public StationGrant stationToken(String authorization) {
+        StationTokenVerifier.Verified v = stationTokens.verified(BearerToken.from(authorization), null);
+        return new StationGrant(v.caller(), v.deviceId());
+    }
+
     private Caller operator(String authorization) {
         String token = BearerToken.from(authorization);
         try {

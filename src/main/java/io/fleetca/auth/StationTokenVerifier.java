@@ -48,6 +48,14 @@ public class StationTokenVerifier {
     private final Map<String, PublicKey> keys = new ConcurrentHashMap<>();
 
     Caller verify(String token, String deviceId) {
+        return verified(token, deviceId).caller();
+    }
+
+    /** A verified station token and the device it names (its sub). */
+    record Verified(Caller caller, String deviceId) {}
+
+    /** Verifies the token; {@code deviceId} null accepts any device id as sub (EST: the token names the device). */
+    Verified verified(String token, String deviceId) {
         TokenHeader header = TokenHeader.parse(token);
         header.refuseUnsafeAlgorithms();
         if (header.kid() == null) {
@@ -92,7 +100,10 @@ public class StationTokenVerifier {
             if (lifetime > MAX_LIFETIME_SECONDS || lifetime <= 0) {
                 throw Unauthorized.because("station tokens must expire within 10 minutes of iat");
             }
-            if (!deviceId.equals(claims.getSubject())) {
+            if (deviceId == null && !Text.isDeviceId(claims.getSubject())) {
+                throw Unauthorized.because("the token's sub is not a device id");
+            }
+            if (deviceId != null && !deviceId.equals(claims.getSubject())) {
                 throw Unauthorized.because("the token was issued for device " + claims.getSubject() + ", not " + deviceId);
             }
             String jti = claims.getJwtId();
@@ -103,10 +114,10 @@ public class StationTokenVerifier {
             if (!tokens.consume(station.id(), jti, expires, now)) {
                 throw Unauthorized.because("the token was already used (replayed jti)");
             }
+            return new Verified(new Caller(Caller.Role.STATION, station.id(), station), claims.getSubject());
         } catch (MalformedClaimException e) {
             throw Unauthorized.because("the token claims are malformed");
         }
-        return new Caller(Caller.Role.STATION, station.id(), station);
     }
 
     /** True when the token is a JWS signed by the registered station its kid names (claims unchecked). */

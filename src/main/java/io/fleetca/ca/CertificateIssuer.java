@@ -194,11 +194,11 @@ public class CertificateIssuer {
         LoadedCa issuer = request.issuer();
         // The subject comes from the profile and the authorized device id, never from the CSR.
         X500NameBuilder subject = new X500NameBuilder(BCStyle.INSTANCE);
-        if (request.profile().subjectSerialNumber()) {
+        if (request.profile().subjectSerialNumber() && request.deviceId() != null) {
             // IEEE 802.1AR §8.6: the DevID subject carries the device serial number.
             subject.addRDN(BCStyle.SERIALNUMBER, request.deviceId());
         }
-        subject.addRDN(BCStyle.CN, request.deviceId());
+        subject.addRDN(BCStyle.CN, request.commonName());
         X500Name subjectName = subject.build();
         try {
             X509v3CertificateBuilder b = new X509v3CertificateBuilder(issuer.certificate().getSubject(), serial.value(),
@@ -210,6 +210,11 @@ public class CertificateIssuer {
             b.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
             b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(request.profile().extendedKeyUsages()
                     .stream().map(CertificateIssuer::keyPurpose).toArray(KeyPurposeId[]::new)));
+            if (!request.subjectAltNames().isEmpty()) {
+                // RFC 5280 §4.2.1.6: names a TLS client checks the server against (dNSName, iPAddress).
+                b.addExtension(Extension.subjectAlternativeName, false,
+                        new GeneralNames(request.subjectAltNames().toArray(GeneralName[]::new)));
+            }
             b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(request.publicKey()));
             b.addExtension(Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(issuer.subjectKeyIdentifier()));
             String base = config.publicUrl().replaceAll("/+$", "");

@@ -19,7 +19,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Optional;
 
 /**
  * One-time enrollment codes for devices that enroll themselves in the field (EST with HTTP Basic:
@@ -78,13 +77,5 @@ public class EnrollmentCodeService {
                     "profile", profile, "expiresAt", expiresAt.toString(), "codeRef", hash.substring(0, 12))));
         });
         return new EnrollmentCode(deviceId, profile, code, expiresAt);
-    }
-
-    /** The usable code for this device, if the presented code is one (does not use it up). */
-    public Optional<EnrollmentCodeRecord> find(String deviceId, String presentedCode) {
-        if (presentedCode == null || presentedCode.isEmpty() || presentedCode.length() > 128) {
-            return Optional.empty();
-        }
-        return codes.findUsable(deviceId, Text.sha256Hex(presentedCode), clock.instant());
     }
 }

@@ -15,7 +15,11 @@ import io.fleetca.profile.CertificateProfile;
 import io.fleetca.profile.CertificateProfiles;
 import io.fleetca.profile.DeviceKeyType;
 import io.fleetca.registry.CertificateRecord;
+import io.fleetca.registry.DeviceRecord;
 import io.fleetca.registry.DeviceRegistry;
+import io.fleetca.registry.EnrollmentCodeRecord;
+import io.fleetca.registry.EnrollmentCodes;
+import io.fleetca.registry.StationRegistry;
 import io.fleetca.registry.DeviceStatus;
 import io.fleetca.registry.IssuanceLedger;
 import io.fleetca.registry.RateWindows;
@@ -31,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,6 +71,12 @@ public class EnrollmentService {
     RateWindows rates;
 
     @Inject
+    EnrollmentCodes codes;
+
+    @Inject
+    StationRegistry stations;
+
+    @Inject
     CertificateProfiles profiles;
 
     @Inject
@@ -88,8 +99,32 @@ public class EnrollmentService {
 
     private final Map<String, Pattern> patterns = new ConcurrentHashMap<>();
 
+    /**
+     * Enrollment authorized by a one-time code (EST with HTTP Basic): the code names the device and the
+     * profile; a label, when given, must be that profile. The certificate counts for the device's station.
+     */
+    public EnrollmentResult enrollWithCode(String deviceId, String presentedCode, Optional<String> profileLabel, String csr) {
+        Optional<EnrollmentCodeRecord> usable = presentedCode == null || presentedCode.isEmpty() || presentedCode.length() > 128
+                ? Optional.empty() : codes.findUsable(deviceId, Text.sha256Hex(presentedCode), clock.instant());
+        EnrollmentCodeRecord code = usable.orElseThrow(() -> new FleetCaException(
+                ProblemType.UNAUTHORIZED, "no usable enrollment code for this device (unknown, used or expired)"));
+        if (profileLabel.isPresent() && !profileLabel.get().equals(code.profile())) {
+            throw new FleetCaException(ProblemType.FORBIDDEN, "the enrollment code grants profile " + code.profile()
+                    + ", not " + profileLabel.get());
+        }
+        DeviceRecord device = devices.find(deviceId).orElseThrow(() -> new FleetCaException(ProblemType.UNAUTHORIZED,
+                "no usable enrollment code for this device (unknown, used or expired)"));
+        StationRecord station = stations.find(device.stationId()).orElseThrow();
+        return enroll(new EnrollmentRequest(station, deviceId, code.profile(), csr, code));
+    }
+
+    /** Enrollment by a station for the device its token names; without a label, the station's first profile. */
+    public EnrollmentResult enrollForStation(StationRecord station, String deviceId, Optional<String> profileLabel, String csr) {
+        return enroll(new EnrollmentRequest(station, deviceId, profileLabel.orElseGet(() -> station.profiles().get(0)), csr));
+    }
+
     public EnrollmentResult enroll(EnrollmentRequest request) {
-        String actor = "station:" + request.station().id();
+        String actor = request.code() == null ? "station:" + request.station().id() : "device:" + request.deviceId();
         try {
             EnrollmentResult result = decideAndIssue(request, actor);
             meters.counter("fleetca.enrollments", "result", result.created() ? "issued" : "existing").increment();
@@ -106,11 +141,15 @@ public class EnrollmentService {
         CertificateProfile profile = profiles.find(request.profile()).orElseThrow(() -> new FleetCaException(
                 ProblemType.UNKNOWN_PROFILE, "profile '" + Text.clip(request.profile(), 64) + "' does not exist; known: "
                 + profiles.names()));
-        if (!station.profiles().contains(profile.name())) {
+        if (request.code() != null) {
+            // The admin who created the code chose this device and profile; the station's scope does not apply.
+            if (!request.code().deviceId().equals(request.deviceId()) || !request.code().profile().equals(profile.name())) {
+                throw new FleetCaException(ProblemType.FORBIDDEN, "the enrollment code is for another device or profile");
+            }
+        } else if (!station.profiles().contains(profile.name())) {
             throw new FleetCaException(ProblemType.OUT_OF_SCOPE,
                     "station " + station.name() + " may not enroll profile " + profile.name());
-        }
-        if (!BoundedMatch.matches(pattern(station), request.deviceId())) {
+        } else if (!BoundedMatch.matches(pattern(station), request.deviceId())) {
             throw new FleetCaException(ProblemType.OUT_OF_SCOPE,
                     "device id " + request.deviceId() + " does not match the station's device id pattern");
         }
@@ -143,25 +182,53 @@ public class EnrollmentService {
         // The rate unit is taken last and given back when no new certificate results, so refusals and
         // HSM outages never use up a station's hour.
         Instant window = now.truncatedTo(ChronoUnit.HOURS);
-        if (!rates.tryTake(station.id(), window, station.maxEnrollmentsPerHour())) {
+        boolean rated = request.code() == null; // a code is a single certificate an admin granted
+        if (rated && !rates.tryTake(station.id(), window, station.maxEnrollmentsPerHour())) {
             Duration retry = Duration.between(now, window.plus(Duration.ofHours(1)));
             throw new FleetCaException(ProblemType.RATE_LIMITED, "station " + station.name() + " has used its "
                     + station.maxEnrollmentsPerHour() + " enrollments for this hour", retry);
         }
         IssuedCertificate issued;
         try {
-            issued = issuer.issue(new IssuanceRequest(request.deviceId(), station.id(), profile, issuingCa,
-                    spki, spkiSha256, keyType == DeviceKeyType.RSA), record -> audit.append(new AuditEvent(actor,
-                    "certificate.issued", "certificate:" + record.serial(), Json.object("device", record.deviceId(),
-                    "issuer", record.issuerId(), "profile", record.profile(), "notAfter", record.notAfter().toString()))));
+            issued = issuer.issue(IssuanceRequest.forDevice(request.deviceId(), station.id(), profile, issuingCa,
+                    spki, spkiSha256, keyType == DeviceKeyType.RSA), record -> {
+                        if (request.code() != null && !codes.use(request.code().codeSha256(), record.serial(), now)) {
+                            // Another request used the code first: this certificate is never recorded nor sent.
+                            throw new FleetCaException(ProblemType.UNAUTHORIZED, "the enrollment code was already used");
+                        }
+                        audit.append(new AuditEvent(actor, "certificate.issued", "certificate:" + record.serial(),
+                                Json.object("device", record.deviceId(), "issuer", record.issuerId(), "profile",
+                                        record.profile(), "notAfter", record.notAfter().toString(), "enrollmentCode",
+                                        request.code() == null ? null : request.code().codeSha256().substring(0, 12))));
+                    });
         } catch (RuntimeException e) {
-            rates.giveBack(station.id(), window);
+            if (rated) {
+                rates.giveBack(station.id(), window);
+            }
             throw e;
         }
-        if (!issued.created()) {
+        if (!issued.created() && rated) {
             rates.giveBack(station.id(), window);
         }
         return new EnrollmentResult(issued.record(), issued.certificate(), issued.chain(), issued.created());
+    }
+
+    /** Whether {@code name} is a certificate profile (EST labels name profiles, RFC 7030 §3.2.2). */
+    public boolean isProfile(String name) {
+        return profiles.find(name).isPresent();
+    }
+
+    /** The issuing CA's chain (issuing CA first) for a profile, or for the default issuer. */
+    public List<X509CertificateHolder> issuingChain(Optional<String> profile) {
+        Optional<String> named = profile.flatMap(profiles::find).flatMap(CertificateProfile::issuer);
+        return cas.issuerFor(named).map(LoadedCa::chain).orElseThrow(() -> new FleetCaException(ProblemType.CONFLICT,
+                "no issuing CA is configured"));
+    }
+
+    /** What a CSR for this profile must carry, for EST csrattrs (RFC 7030 §4.5). */
+    public Optional<CsrRequirements> requirements(String profile) {
+        return profiles.find(profile).map(p -> new CsrRequirements(p.subjectSerialNumber(),
+                p.keyTypes().stream().map(Enum::name).sorted().toList()));
     }
 
     private EnrollmentResult toResult(CertificateRecord record) {

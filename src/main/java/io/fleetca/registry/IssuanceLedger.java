@@ -58,6 +58,9 @@ public class IssuanceLedger {
     }
 
     private ReservationOutcome reserveInTransaction(SerialReservation r, Instant now) {
+        if (r.deviceId() == null) {
+            return reserveForNoDevice(r, now);
+        }
         em.createNativeQuery("INSERT INTO device (id, status, station_id, created_at, updated_at)"
                         + " VALUES (?1, 'ACTIVE', ?2, ?3, ?3) ON CONFLICT DO NOTHING")
                 .setParameter(1, r.deviceId()).setParameter(2, r.stationId()).setParameter(3, now)
@@ -91,6 +94,21 @@ public class IssuanceLedger {
         if (!r.deviceId().equals(owner)) {
             return ReservationOutcome.KEY_BOUND_TO_OTHER_DEVICE;
         }
+        return insertReserved(r, now);
+    }
+
+    /** A certificate of no device: its key must not be a device's key (nor compromised). */
+    private ReservationOutcome reserveForNoDevice(SerialReservation r, Instant now) {
+        if (deviceOfKey(r.spkiSha256()).isPresent()) {
+            return ReservationOutcome.KEY_BOUND_TO_OTHER_DEVICE;
+        }
+        if (compromised(r.spkiSha256())) {
+            return ReservationOutcome.KEY_COMPROMISED;
+        }
+        return insertReserved(r, now);
+    }
+
+    private ReservationOutcome insertReserved(SerialReservation r, Instant now) {
         int inserted = em.createNativeQuery("INSERT INTO certificate (issuer_id, serial, status, device_id, station_id,"
                         + " profile, spki_sha256, not_before, not_after, reserved_at)"
                         + " VALUES (?1, ?2, 'RESERVED', ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING")
@@ -116,9 +134,14 @@ public class IssuanceLedger {
     @Transactional(Transactional.TxType.MANDATORY)
     public java.util.Optional<CertificateRecord> recordIssued(String issuerId, String serial, byte[] der, Instant now) {
         CertificateEntity e = certificates.find("issuerId = ?1 and serial = ?2", issuerId, serial).singleResult();
-        String deviceStatus = (String) em.createNativeQuery("SELECT status FROM device WHERE id = ?1 FOR UPDATE")
-                .setParameter(1, e.deviceId).getSingleResult();
-        if (DeviceStatus.valueOf(deviceStatus) == DeviceStatus.DECOMMISSIONED || compromised(e.spkiSha256)) {
+        if (e.deviceId != null) {
+            String deviceStatus = (String) em.createNativeQuery("SELECT status FROM device WHERE id = ?1 FOR UPDATE")
+                    .setParameter(1, e.deviceId).getSingleResult();
+            if (DeviceStatus.valueOf(deviceStatus) == DeviceStatus.DECOMMISSIONED) {
+                return java.util.Optional.empty();
+            }
+        }
+        if (compromised(e.spkiSha256)) {
             return java.util.Optional.empty();
         }
         if (!CertificateStatus.RESERVED.name().equals(e.status)) {

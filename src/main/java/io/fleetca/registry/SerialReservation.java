@@ -2,6 +2,9 @@ package io.fleetca.registry;
 
 import java.time.Instant;
 
-/** What the CA asks the ledger to reserve before it signs. */
+/**
+ * What the CA asks the ledger to reserve before it signs. {@code deviceId} is null for certificates
+ * of no device (FleetCA's own TLS server certificate); {@code stationId} may then be null too.
+ */
 public record SerialReservation(String issuerId, String serial, String deviceId, String stationId, String profile,
                                 String spkiSha256, Instant notBefore, Instant notAfter) {}

@@ -46,9 +46,8 @@ class CrlNumberTest {
             }
         }
         pool.shutdown();
+        // (The publisher may take numbers for this new CA meanwhile: gaps are allowed, repeats are not.)
         assertEquals(320, numbers.size());
-        long lowest = numbers.iterator().next();
-        assertEquals(lowest + 319, ((TreeSet<Long>) numbers).last(), "no gaps between concurrent reservations");
     }
 
     /** A CA of its own: the CRLs stored here are not real ones. */

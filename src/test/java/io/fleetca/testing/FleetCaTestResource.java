@@ -23,6 +23,7 @@ public class FleetCaTestResource implements QuarkusTestResourceLifecycleManager 
     public static final Path HSM_DIR = Path.of("target", "softhsm2").toAbsolutePath();
     public static final Path SUNPKCS11_CONFIG = HSM_DIR.resolve("sunpkcs11.cfg");
     public static final Path PIN_FILE = HSM_DIR.resolve("user.pin");
+    public static final int EST_PORT = 8444;
     static final String SOFTHSM_LIBRARY = System.getenv().getOrDefault("SOFTHSM2_LIB", "/usr/lib/softhsm/libsofthsm2.so");
 
     private String database;
@@ -37,17 +38,20 @@ public class FleetCaTestResource implements QuarkusTestResourceLifecycleManager 
                 s.execute("CREATE DATABASE " + database);
             }
             TestTokens.ensureAdminKeys();
-            return Map.of(
-                    "quarkus.datasource.jdbc.url", TestDatabase.url(database),
-                    "quarkus.datasource.username", TestDatabase.user(),
-                    "fleetca.keys.provider", "pkcs11",
-                    "fleetca.keys.pkcs11.config", SUNPKCS11_CONFIG.toString(),
-                    "fleetca.keys.pkcs11.pin-file", PIN_FILE.toString(),
-                    "fleetca.bootstrap.enabled", "true",
-                    "fleetca.auth.admin-jwks", TestTokens.ADMIN_JWKS.toString(),
-                    "fleetca.public-url", "http://fleetca.test",
+            return Map.ofEntries(
+                    Map.entry("quarkus.datasource.jdbc.url", TestDatabase.url(database)),
+                    Map.entry("quarkus.datasource.username", TestDatabase.user()),
+                    Map.entry("fleetca.keys.provider", "pkcs11"),
+                    Map.entry("fleetca.keys.pkcs11.config", SUNPKCS11_CONFIG.toString()),
+                    Map.entry("fleetca.keys.pkcs11.pin-file", PIN_FILE.toString()),
+                    Map.entry("fleetca.bootstrap.enabled", "true"),
+                    Map.entry("fleetca.auth.admin-jwks", TestTokens.ADMIN_JWKS.toString()),
+                    Map.entry("fleetca.public-url", "http://fleetca.test"),
                     // Tests wait for CRLs: publish within 2 s of a revocation (the default is 60 s).
-                    "fleetca.crl.publish-delay", "PT2S");
+                    Map.entry("fleetca.crl.publish-delay", "PT2S"),
+                    // EST on loopback, on a port of its own.
+                    Map.entry("fleetca.est.port", Integer.toString(EST_PORT)),
+                    Map.entry("fleetca.est.host", "127.0.0.1"));
         } catch (IOException | InterruptedException | SQLException e) {
             throw new IllegalStateException("test set-up failed: " + e.getMessage(), e);
         }

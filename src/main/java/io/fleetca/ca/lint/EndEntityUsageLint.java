@@ -10,7 +10,8 @@ import org.bouncycastle.cert.X509CertificateHolder;
 
 /**
  * RFC 5280 §4.2.1.3: keyUsage present and critical, without keyCertSign or cRLSign for an end entity.
- * §4.2.1.9: an end entity is not a CA. §4.2.1.12: the extended key usage includes clientAuth.
+ * §4.2.1.9: an end entity is not a CA. §4.2.1.12: the extended key usage names a TLS purpose
+ * (clientAuth for devices and stations, serverAuth for FleetCA's own TLS server).
  */
 public final class EndEntityUsageLint implements Lint {
     @Override
@@ -28,8 +29,9 @@ public final class EndEntityUsageLint implements Lint {
             return Optional.of("end-entity certificate asserts cA");
         }
         ExtendedKeyUsage eku = ExtendedKeyUsage.fromExtensions(cert.getExtensions());
-        if (eku == null || !eku.hasKeyPurposeId(KeyPurposeId.id_kp_clientAuth)) {
-            return Optional.of("extended key usage lacks clientAuth");
+        if (eku == null || !(eku.hasKeyPurposeId(KeyPurposeId.id_kp_clientAuth)
+                || eku.hasKeyPurposeId(KeyPurposeId.id_kp_serverAuth))) {
+            return Optional.of("extended key usage names neither clientAuth nor serverAuth");
         }
         return Optional.empty();
     }

@@ -1,0 +1,61 @@
+package io.fleetca.ra;
+
+import io.fleetca.audit.AuditEvent;
+import io.fleetca.audit.AuditLog;
+import io.fleetca.ca.CaDirectory;
+import io.fleetca.ca.CertificateIssuer;
+import io.fleetca.ca.IssuanceRequest;
+import io.fleetca.ca.IssuedCertificate;
+import io.fleetca.ca.LoadedCa;
+import io.fleetca.common.FleetCaException;
+import io.fleetca.common.Json;
+import io.fleetca.common.ProblemType;
+import io.fleetca.profile.CertificateProfile;
+import io.fleetca.profile.DeviceKeyType;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+
+/**
+ * Certificates for FleetCA's own services, issued through the same ledger, lint and HSM signature
+ * as device certificates: today the EST TLS server certificate (RFC 7030 §3.3.1), for the host
+ * names and addresses clients connect to.
+ */
+@ApplicationScoped
+public class ServiceCertificates {
+
+    /** TLS server profile: serverAuth only (RFC 5280 §4.2.1.12), short-lived, re-issued at every start. */
+    static final CertificateProfile TLS_SERVER = new CertificateProfile("tls-server", Duration.ofDays(30), false,
+            Set.of(DeviceKeyType.EC_P256), 2048, 4096, Optional.empty(), List.of("serverAuth"), Duration.ofMinutes(5));
+
+    @Inject
+    CertificateIssuer issuer;
+
+    @Inject
+    CaDirectory cas;
+
+    @Inject
+    AuditLog audit;
+
+    /** A TLS server certificate for {@code hosts} (DNS names or IP literals) and this EC P-256 key. */
+    public EnrollmentResult tlsServer(SubjectPublicKeyInfo key, List<String> hosts) {
+        LoadedCa ca = cas.issuerFor(Optional.empty()).orElseThrow(() -> new FleetCaException(ProblemType.CONFLICT,
+                "no issuing CA exists to certify the EST TLS server"));
+        List<GeneralName> names = new ArrayList<>();
+        for (String host : hosts) {
+            boolean ip = host.matches("[0-9.]+") || host.contains(":");
+            names.add(new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, host));
+        }
+        IssuedCertificate issued = issuer.issue(new IssuanceRequest(null, null, TLS_SERVER, ca, key, EnrollmentService.sha256(key), false,
+                hosts.get(0), names), record -> audit.append(new AuditEvent("fleetca", "certificate.issued",
+                "certificate:" + record.serial(), Json.object("purpose", "EST TLS server", "hosts", String.join(",", hosts),
+                        "issuer", record.issuerId(), "notAfter", record.notAfter().toString()))));
+        return new EnrollmentResult(issued.record(), issued.certificate(), issued.chain(), issued.created());
+    }
+}

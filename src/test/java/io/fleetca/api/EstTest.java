@@ -1,0 +1,158 @@
+package io.fleetca.api;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fleetca.testing.FleetCaTestResource;
+import io.fleetca.testing.Openssl;
+import io.fleetca.testing.TestCsrs;
+import io.fleetca.testing.TestStation;
+import io.fleetca.testing.TestTokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.Security;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Set;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.est.CACertsResponse;
+import org.bouncycastle.est.ESTException;
+import org.bouncycastle.est.ESTService;
+import org.bouncycastle.est.EnrollmentResponse;
+import org.bouncycastle.est.HttpAuth;
+import org.bouncycastle.est.jcajce.JcaJceUtils;
+import org.bouncycastle.est.jcajce.JsseDefaultHostnameAuthorizer;
+import org.bouncycastle.est.jcajce.JsseESTServiceBuilder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** EST (RFC 7030) over real TLS, with BouncyCastle's EST client and with curl + openssl. */
+@QuarkusTest
+class EstTest {
+
+    static final String SERVER = "127.0.0.1:" + FleetCaTestResource.EST_PORT;
+
+    @BeforeAll
+    static void bouncyCastle() {
+        if (Security.getProvider("BC") == null) {
+            Security.addProvider(new BouncyCastleProvider());
+        }
+    }
+
+    static X509Certificate root() throws Exception {
+        byte[] der = given().when().get("/api/v1/cas/dev-root/certificate").then().statusCode(200).extract().asByteArray();
+        return new JcaX509CertificateConverter().getCertificate(new X509CertificateHolder(der));
+    }
+
+    /** BouncyCastle's EST client trusting FleetCA's root and checking the server name (SAN iPAddress). */
+    static ESTService est(String label) throws Exception {
+        JsseESTServiceBuilder b = new JsseESTServiceBuilder(SERVER,
+                JcaJceUtils.getCertPathTrustManager(Set.of(new TrustAnchor(root(), null)), null))
+                .withHostNameAuthorizer(new JsseDefaultHostnameAuthorizer(null)).withTimeout(20_000);
+        if (label != null) {
+            b.withLabel(label);
+        }
+        return b.build();
+    }
+
+    static String code(String deviceId, String profile) {
+        return given().header("Authorization", TestTokens.admin()).contentType(ContentType.JSON)
+                .body(Map.of("profile", profile, "expiresAt", Instant.now().plus(1, ChronoUnit.DAYS).toString()))
+                .when().post("/api/v1/devices/" + deviceId + "/enrollment-codes").then().statusCode(201).extract().path("code");
+    }
+
+    @Test
+    void cacertsGivesTheIssuingChain() throws Exception {
+        CACertsResponse r = est(null).getCACerts();
+        X509CertificateHolder[] certs = ESTService.storeToArray(r.getCertificateStore());
+        assertEquals(2, certs.length);
+        X500Name rootName = new X509CertificateHolder(root().getEncoded()).getSubject();
+        assertTrue(java.util.Arrays.stream(certs).anyMatch(c -> c.getSubject().equals(rootName)));
+    }
+
+    @Test
+    void aDeviceEnrollsOnceWithItsOneTimeCode() throws Exception {
+        Fixtures.Enrolled factory = Fixtures.enroll(TestStation.register(), TestStation.newDeviceId());
+        String code = code(factory.deviceId(), "operational");
+        KeyPair key = TestCsrs.ecP256();
+        PKCS10CertificationRequest csr = TestCsrs.csr(key, "CN=" + factory.deviceId());
+
+        EnrollmentResponse r = est("operational").simpleEnroll(false, csr,
+                new HttpAuth("fleetca-est", factory.deviceId(), code.toCharArray()));
+        X509CertificateHolder cert = ESTService.storeToArray(r.getStore())[0];
+        assertEquals(new X500Name("CN=" + factory.deviceId()), cert.getSubject());
+        assertTrue(cert.isSignatureValid(new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder()
+                .build(factory.issuer())));
+
+        // The code works once.
+        ESTException again = assertThrows(ESTException.class, () -> est(null).simpleEnroll(false,
+                TestCsrs.csr(TestCsrs.ecP256(), "CN=" + factory.deviceId()),
+                new HttpAuth(factory.deviceId(), code.toCharArray())));
+        assertEquals(401, again.getStatusCode());
+        // A label other than the code's profile is refused.
+        String idevidCode = code(factory.deviceId(), "idevid");
+        ESTException wrongLabel = assertThrows(ESTException.class, () -> est("operational").simpleEnroll(false,
+                TestCsrs.csr(TestCsrs.ecP256(), "CN=" + factory.deviceId()),
+                new HttpAuth(factory.deviceId(), idevidCode.toCharArray())));
+        assertEquals(403, wrongLabel.getStatusCode());
+    }
+
+    @Test
+    void curlAndOpensslAsAStationScriptWould() throws Exception {
+        TestStation station = TestStation.register();
+        Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "est-curl-");
+        Path rootPem = work.resolve("root.pem");
+        Files.writeString(rootPem, "-----BEGIN CERTIFICATE-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(root().getEncoded()) + "\n-----END CERTIFICATE-----\n");
+        String base = "https://" + SERVER + "/.well-known/est";
+
+        // cacerts
+        Openssl.Result ca = sh(work, "curl -sS --fail --cacert root.pem " + base + "/cacerts | base64 -d"
+                + " | openssl pkcs7 -inform DER -print_certs -out cacerts.pem && grep -c 'BEGIN CERTIFICATE' cacerts.pem");
+        assertEquals("2", ca.output().strip(), ca.output());
+
+        // simpleenroll with a station token (Bearer; the token's sub is the device id)
+        String device = TestStation.newDeviceId();
+        Openssl.Result keygen = sh(work, "openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout device.key"
+                + " -subj /CN=" + device + " -outform DER -out device.csr.der && base64 -w 64 device.csr.der > device.csr.b64");
+        assertEquals(0, keygen.exitCode(), keygen.output());
+        String token = station.token(device);
+        Openssl.Result enrolled = sh(work, "curl -sS --fail --cacert root.pem -H 'Content-Type: application/pkcs10'"
+                + " -H 'Authorization: " + token + "' --data-binary @device.csr.b64 " + base + "/operational/simpleenroll"
+                + " | base64 -d | openssl pkcs7 -inform DER -print_certs -out device.pem"
+                + " && openssl verify -CAfile cacerts.pem device.pem");
+        assertEquals(0, enrolled.exitCode(), enrolled.output());
+        assertTrue(enrolled.output().contains("device.pem: OK"), enrolled.output());
+
+        // No credentials: 401 with a Basic challenge; unknown label: 404; garbage CSR: 400 (plain text).
+        Openssl.Result challenge = sh(work, "curl -sS -o /dev/null -D - --cacert root.pem --data-binary @device.csr.b64 "
+                + base + "/simpleenroll");
+        assertTrue(challenge.output().contains("401") && challenge.output().toLowerCase().contains("www-authenticate: basic realm=\"fleetca-est\""),
+                challenge.output());
+        Openssl.Result unknown = sh(work, "curl -sS -o /dev/null -w '%{http_code}' --cacert root.pem " + base + "/nosuchprofile/cacerts");
+        assertEquals("404", unknown.output().strip());
+        String other = TestStation.newDeviceId();
+        Openssl.Result garbage = sh(work, "echo 'bm90IGEgY3Ny' | curl -sS -w ' %{http_code}' --cacert root.pem"
+                + " -H 'Authorization: " + station.token(other) + "' --data-binary @- " + base + "/simpleenroll");
+        assertTrue(garbage.output().strip().endsWith("400") && garbage.output().contains("csr"), garbage.output());
+    }
+
+    private static Openssl.Result sh(Path dir, String script) throws Exception {
+        Process p = new ProcessBuilder("bash", "-c", script).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        return new Openssl.Result(p.waitFor(), out);
+    }
+}
