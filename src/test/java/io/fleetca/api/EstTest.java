@@ -150,6 +150,28 @@ class EstTest {
         assertTrue(garbage.output().strip().endsWith("400") && garbage.output().contains("csr"), garbage.output());
     }
 
+    @Test
+    void estEnrollScriptWithACode() throws Exception {
+        Fixtures.Enrolled factory = Fixtures.enroll(TestStation.register(), TestStation.newDeviceId());
+        String code = code(factory.deviceId(), "operational");
+        Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "est-script-");
+        Files.writeString(work.resolve("root.pem"), "-----BEGIN CERTIFICATE-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(root().getEncoded()) + "\n-----END CERTIFICATE-----\n");
+        ProcessBuilder pb = new ProcessBuilder(Path.of("provisioning-scripts", "est-enroll.sh").toAbsolutePath().toString(),
+                "https://" + SERVER + "/.well-known/est/operational", "root.pem", factory.deviceId())
+                .directory(work.toFile()).redirectErrorStream(true);
+        pb.environment().put("FLEETCA_EST_CODE", code);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(out.contains("issued to " + factory.deviceId()), out);
+        // Used: the same code a second time is refused, and the script says so.
+        Process again = pb.start();
+        String second = new String(again.getInputStream().readAllBytes());
+        assertEquals(1, again.waitFor(), second);
+        assertTrue(second.contains("HTTP 401"), second);
+    }
+
     private static Openssl.Result sh(Path dir, String script) throws Exception {
         Process p = new ProcessBuilder("bash", "-c", script).directory(dir.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
