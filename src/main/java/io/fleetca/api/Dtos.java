@@ -30,6 +30,8 @@ final class Dtos {
 
     record EnrollRequest(String profile, String csr) {}
 
+    record StationCertificateRequest(String csr) {}
+
     record EnrollResponse(String serial, String deviceId, String issuerId, String profile, Instant notBefore,
                           Instant notAfter, String certificate, String chain) {}
 

@@ -12,6 +12,8 @@ import io.fleetca.registry.StationRecord;
 import io.fleetca.registry.StationRegistry;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import io.fleetca.ra.EnrollmentResult;
+import io.fleetca.ra.ServiceCertificates;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -44,6 +46,9 @@ public class StationResource {
 
     @Inject
     ObjectMapper mapper;
+
+    @Inject
+    ServiceCertificates serviceCertificates;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -81,6 +86,30 @@ public class StationResource {
     public Dtos.StationView disable(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id) {
         Caller caller = auth.admin(authorization);
         return view(service.disable(caller.actor(), id));
+    }
+
+    /**
+     * A TLS client certificate for the station itself (its EST credential, RFC 7030 §3.3.2), requested
+     * with the station's own token (sub = station id).
+     */
+    @POST
+    @Path("/{id}/certificates")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response certificate(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id,
+                                String body) {
+        if (!Text.isStationId(id)) {
+            throw new FleetCaException(ProblemType.MALFORMED_REQUEST, "station ids are UUIDs");
+        }
+        Caller station = auth.station(authorization, id);
+        if (!station.id().equals(id)) {
+            throw new FleetCaException(ProblemType.FORBIDDEN, "a station may only request its own certificate");
+        }
+        Dtos.StationCertificateRequest request = json.read(body, Dtos.StationCertificateRequest.class);
+        EnrollmentResult r = serviceCertificates.station(station.station(), station.actor(), request.csr());
+        return Response.created(URI.create("/api/v1/certificates/" + r.record().serial()))
+                .entity(new Dtos.EnrollResponse(r.record().serial(), null, r.record().issuerId(), r.record().profile(),
+                        r.record().notBefore(), r.record().notAfter(), Pem.certificate(r.certificate()), Pem.chain(r.chain())))
+                .build();
     }
 
     private Dtos.StationView view(StationRecord s) {

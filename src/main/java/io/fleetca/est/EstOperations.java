@@ -52,7 +52,8 @@ public class EstOperations {
      * a Vert.x worker thread, outside JAX-RS: the request context the registry's sessions need is opened here.
      */
     @ActivateRequestContext
-    EstReply serve(String method, String path, Optional<String> label, String operation, String authorization, String body) {
+    EstReply serve(String method, String path, Optional<String> label, String operation, String authorization,
+                   byte[] clientCertificate, String body) {
         String actor = null;
         try {
             if (label.isPresent() && !enrollment.isProfile(label.get())) {
@@ -65,8 +66,9 @@ public class EstOperations {
                     if (!"POST".equals(method)) {
                         yield EstReply.error(405, "simpleenroll takes POST", Map.of("Allow", "POST"));
                     }
-                    actor = actorOf(authorization);
-                    yield enroll(label, authorization, body);
+                    actor = clientCertificate != null && (authorization == null || authorization.isBlank())
+                            ? "est-tls-client" : actorOf(authorization);
+                    yield enroll(label, authorization, clientCertificate, body);
                 }
                 default -> EstReply.error(404, "unknown EST operation " + operation, Map.of());
             };
@@ -92,7 +94,11 @@ public class EstOperations {
                 .orElseGet(() -> new EstReply(204, Map.of(), ""));
     }
 
-    private EstReply enroll(Optional<String> label, String authorization, String body) {
+    private EstReply enroll(Optional<String> label, String authorization, byte[] clientCertificate, String body) {
+        if ((authorization == null || authorization.isBlank()) && clientCertificate != null) {
+            EnrollmentResult result = enrollment.enrollWithStationCertificate(clientCertificate, label, body);
+            return EstReply.base64(EstReply.PKCS7_CERTS_ONLY, Pkcs7.certsOnly(List.of(result.certificate())));
+        }
         if (authorization == null || authorization.isBlank()) {
             throw new FleetCaException(ProblemType.UNAUTHORIZED,
                     "authenticate with Authorization: Bearer <station token> or Basic <device id>:<enrollment code>");

@@ -114,7 +114,17 @@ public class EstServer {
         String body = ctx.body() == null || ctx.body().buffer() == null ? ""
                 : ctx.body().buffer().toString(StandardCharsets.US_ASCII);
         return operations.serve(ctx.request().method().name(), path, label, operation,
-                ctx.request().getHeader("Authorization"), body);
+                ctx.request().getHeader("Authorization"), clientCertificate(ctx), body);
+    }
+
+    /** The TLS client certificate (leaf), if the client sent one; the handshake proved it holds the key. */
+    private static byte[] clientCertificate(RoutingContext ctx) {
+        try {
+            List<java.security.cert.Certificate> chain = ctx.request().connection().peerCertificates();
+            return chain == null || chain.isEmpty() ? null : chain.get(0).getEncoded();
+        } catch (javax.net.ssl.SSLPeerUnverifiedException | java.security.cert.CertificateEncodingException e) {
+            return null;
+        }
     }
 
     /** The configured PEM files, or a fresh key certified now by the issuing CA. */

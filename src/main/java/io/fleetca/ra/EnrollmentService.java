@@ -118,6 +118,55 @@ public class EnrollmentService {
         return enroll(new EnrollmentRequest(station, deviceId, code.profile(), csr, code));
     }
 
+    /**
+     * Enrollment authorized by a station's TLS client certificate (EST): the certificate must be one
+     * FleetCA issued to a station (byte for byte the ledger's), valid and unrevoked, of an enabled
+     * station. The device id is the CSR subject's serialNumber, else its CN; the station's scope applies.
+     */
+    public EnrollmentResult enrollWithStationCertificate(byte[] clientCertificate, Optional<String> profileLabel, String csr) {
+        CertificateRecord record = ledgerRecordOf(clientCertificate).orElseThrow(() -> new FleetCaException(
+                ProblemType.FORBIDDEN, "the TLS client certificate was not issued by FleetCA"));
+        if (!ServiceCertificates.STATION.name().equals(record.profile())) {
+            throw new FleetCaException(ProblemType.FORBIDDEN,
+                    "a device certificate authorizes simplereenroll, not simpleenroll; stations use their station certificate");
+        }
+        if (!record.validAt(clock.instant())) {
+            throw new FleetCaException(ProblemType.FORBIDDEN, "the station certificate is revoked, on hold or expired");
+        }
+        StationRecord station = stations.find(record.stationId()).orElseThrow();
+        if (!station.enabled()) {
+            throw new FleetCaException(ProblemType.FORBIDDEN, "station " + station.id() + " is disabled");
+        }
+        String deviceId = deviceIdOf(CsrDecoder.decode(csr, config.enrollment().maxCsrBytes()));
+        return enrollForStation(station, deviceId, profileLabel, csr);
+    }
+
+    /** The ledger row of exactly this certificate, if FleetCA issued it. */
+    private Optional<CertificateRecord> ledgerRecordOf(byte[] der) {
+        try {
+            String serial = new X509CertificateHolder(der).getSerialNumber().toString(16);
+            return ledger.findBySerial(serial).stream().filter(r -> r.der() != null && java.util.Arrays.equals(r.der(), der))
+                    .findFirst();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** IEEE 802.1AR: the DevID subject's serialNumber names the device; otherwise the CN does. */
+    private static String deviceIdOf(PKCS10CertificationRequest csr) {
+        org.bouncycastle.asn1.x500.X500Name subject = csr.getSubject();
+        org.bouncycastle.asn1.x500.RDN[] rdns = subject.getRDNs(org.bouncycastle.asn1.x500.style.BCStyle.SERIALNUMBER);
+        if (rdns.length == 0) {
+            rdns = subject.getRDNs(org.bouncycastle.asn1.x500.style.BCStyle.CN);
+        }
+        String id = rdns.length == 1 ? org.bouncycastle.asn1.x500.style.IETFUtils.valueToString(rdns[0].getFirst().getValue()) : null;
+        if (!Text.isDeviceId(id)) {
+            throw new FleetCaException(ProblemType.BAD_CSR,
+                    "the CSR subject must name the device in serialNumber or CN (1 to 64 letters, digits, '.', ':' or '-')");
+        }
+        return id;
+    }
+
     /** Enrollment by a station for the device its token names; without a label, the station's first profile. */
     public EnrollmentResult enrollForStation(StationRecord station, String deviceId, Optional<String> profileLabel, String csr) {
         return enroll(new EnrollmentRequest(station, deviceId, profileLabel.orElseGet(() -> station.profiles().get(0)), csr));

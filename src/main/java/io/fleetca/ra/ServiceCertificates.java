@@ -12,6 +12,7 @@ import io.fleetca.common.Json;
 import io.fleetca.common.ProblemType;
 import io.fleetca.profile.CertificateProfile;
 import io.fleetca.profile.DeviceKeyType;
+import io.fleetca.registry.StationRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
  * Certificates for FleetCA's own services, issued through the same ledger, lint and HSM signature
@@ -34,14 +36,47 @@ public class ServiceCertificates {
     static final CertificateProfile TLS_SERVER = new CertificateProfile("tls-server", Duration.ofDays(30), false,
             Set.of(DeviceKeyType.EC_P256), 2048, 4096, Optional.empty(), List.of("serverAuth"), Duration.ofMinutes(5));
 
+    /**
+     * Station TLS client certificates (EST authentication of a provisioning station, RFC 7030 §3.3.2):
+     * clientAuth, one year, bound to the station record; the subject names the station id.
+     */
+    static final CertificateProfile STATION = new CertificateProfile("station", Duration.ofDays(365), false,
+            Set.of(DeviceKeyType.EC_P256, DeviceKeyType.EC_P384, DeviceKeyType.RSA), 2048, 4096, Optional.empty(),
+            List.of("clientAuth"), Duration.ofMinutes(5));
+
     @Inject
     CertificateIssuer issuer;
+
+    @Inject
+    RaConfig config;
 
     @Inject
     CaDirectory cas;
 
     @Inject
     AuditLog audit;
+
+    /**
+     * A TLS client certificate for an enabled station, for the key in its CSR (proof of possession and
+     * key policy as for devices; the key may not be a device's). The subject is CN=station id.
+     */
+    public EnrollmentResult station(StationRecord station, String actor, String csrText) {
+        if (!station.enabled()) {
+            throw new FleetCaException(ProblemType.FORBIDDEN, "station " + station.id() + " is disabled");
+        }
+        PKCS10CertificationRequest csr = CsrDecoder.decode(csrText, config.enrollment().maxCsrBytes());
+        ProofOfPossession.verify(csr);
+        SubjectPublicKeyInfo key = csr.getSubjectPublicKeyInfo();
+        DeviceKeyType type = PublicKeyPolicy.check(key, STATION);
+        LoadedCa ca = cas.issuerFor(Optional.empty()).orElseThrow(() -> new FleetCaException(ProblemType.CONFLICT,
+                "no issuing CA exists to certify stations"));
+        IssuedCertificate issued = issuer.issue(new IssuanceRequest(null, station.id(), STATION, ca, key,
+                EnrollmentService.sha256(key), type == DeviceKeyType.RSA, station.id(), List.of()),
+                record -> audit.append(new AuditEvent(actor, "certificate.issued", "certificate:" + record.serial(),
+                        Json.object("station", station.id(), "profile", STATION.name(), "issuer", record.issuerId(),
+                                "notAfter", record.notAfter().toString()))));
+        return new EnrollmentResult(issued.record(), issued.certificate(), issued.chain(), issued.created());
+    }
 
     /** A TLS server certificate for {@code hosts} (DNS names or IP literals) and this EC P-256 key. */
     public EnrollmentResult tlsServer(SubjectPublicKeyInfo key, List<String> hosts) {

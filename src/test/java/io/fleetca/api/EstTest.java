@@ -172,6 +172,86 @@ class EstTest {
         assertTrue(second.contains("HTTP 401"), second);
     }
 
+    /** A station's TLS client certificate, requested over REST with the station's own token. */
+    static Fixtures.Enrolled stationCertificate(TestStation station, KeyPair key) throws Exception {
+        io.restassured.response.Response r = given().header("Authorization", station.token(station.id))
+                .contentType(ContentType.JSON).body(Map.of("csr", TestCsrs.pemFor(key)))
+                .when().post("/api/v1/stations/" + station.id + "/certificates");
+        r.then().statusCode(201).body("profile", org.hamcrest.Matchers.equalTo("station"));
+        String pem = r.path("certificate");
+        return new Fixtures.Enrolled(null, r.path("serial"), key, EnrollmentTest.parseChain(pem).get(0),
+                EnrollmentTest.parseChain(r.path("chain")), pem, r.path("chain"));
+    }
+
+    static ESTService estWithClientCertificate(Fixtures.Enrolled cert) throws Exception {
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+        java.security.cert.Certificate[] chain = new java.security.cert.Certificate[] {converter.getCertificate(cert.certificate()),
+                converter.getCertificate(cert.chain().get(0)), converter.getCertificate(cert.chain().get(1))};
+        ks.setKeyEntry("client", cert.key().getPrivate(), "x".toCharArray(), chain);
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, "x".toCharArray());
+        JsseESTServiceBuilder b = new JsseESTServiceBuilder(SERVER,
+                JcaJceUtils.getCertPathTrustManager(Set.of(new TrustAnchor(root(), null)), null))
+                .withHostNameAuthorizer(new JsseDefaultHostnameAuthorizer(null)).withTimeout(20_000);
+        b.withKeyManagers(kmf.getKeyManagers());
+        return b.build();
+    }
+
+    @Test
+    void aStationEnrollsWithItsTlsClientCertificate() throws Exception {
+        TestStation station = TestStation.register();
+        Fixtures.Enrolled stationCert = stationCertificate(station, TestCsrs.ecP256());
+        String device = TestStation.newDeviceId();
+        EnrollmentResponse r = estWithClientCertificate(stationCert).simpleEnroll(false,
+                TestCsrs.csr(TestCsrs.ecP256(), "SERIALNUMBER=" + device + ",CN=sensor"), null);
+        X509CertificateHolder cert = ESTService.storeToArray(r.getStore())[0];
+        // The device id comes from the CSR's serialNumber; the station's first profile (idevid) names it twice.
+        assertEquals(new X500Name("SERIALNUMBER=" + device + ",CN=" + device), cert.getSubject());
+        given().header("Authorization", TestTokens.auditor()).when().get("/api/v1/devices/" + device)
+                .then().statusCode(200).body("stationId", org.hamcrest.Matchers.equalTo(station.id));
+
+        // Outside the station's pattern: 403. A device certificate is no station credential: 403.
+        ESTException scope = assertThrows(ESTException.class, () -> estWithClientCertificate(stationCert)
+                .simpleEnroll(false, TestCsrs.csr(TestCsrs.ecP256(), "CN=not-a-dev-id"), null));
+        assertEquals(403, scope.getStatusCode());
+        Fixtures.Enrolled deviceCert = Fixtures.enroll(station, TestStation.newDeviceId());
+        ESTException notStation = assertThrows(ESTException.class, () -> estWithClientCertificate(deviceCert)
+                .simpleEnroll(false, TestCsrs.csr(TestCsrs.ecP256(), "CN=" + TestStation.newDeviceId()), null));
+        assertEquals(403, notStation.getStatusCode());
+
+        // A disabled station's certificate is refused.
+        given().header("Authorization", TestTokens.admin()).when().post("/api/v1/stations/" + station.id + "/disable")
+                .then().statusCode(200);
+        ESTException disabled = assertThrows(ESTException.class, () -> estWithClientCertificate(stationCert)
+                .simpleEnroll(false, TestCsrs.csr(TestCsrs.ecP256(), "CN=" + TestStation.newDeviceId()), null));
+        assertEquals(403, disabled.getStatusCode());
+    }
+
+    @Test
+    void stationCertificateRefusals() {
+        TestStation station = TestStation.register();
+        TestStation other = TestStation.register();
+        given().header("Authorization", other.token(other.id)).contentType(ContentType.JSON)
+                .body(Map.of("csr", TestCsrs.pemFor(TestCsrs.ecP256())))
+                .when().post("/api/v1/stations/" + station.id + "/certificates").then().statusCode(401);
+        given().header("Authorization", station.token(TestStation.newDeviceId())).contentType(ContentType.JSON)
+                .body(Map.of("csr", TestCsrs.pemFor(TestCsrs.ecP256())))
+                .when().post("/api/v1/stations/" + station.id + "/certificates").then().statusCode(401);
+        given().header("Authorization", station.token(station.id)).contentType(ContentType.JSON)
+                .body(Map.of("csr", "garbage"))
+                .when().post("/api/v1/stations/" + station.id + "/certificates").then().statusCode(400)
+                .contentType("application/problem+json");
+        // A device's key cannot become a station's.
+        Fixtures.Enrolled device = Fixtures.enroll(station, TestStation.newDeviceId());
+        given().header("Authorization", station.token(station.id)).contentType(ContentType.JSON)
+                .body(Map.of("csr", TestCsrs.pemFor(device.key())))
+                .when().post("/api/v1/stations/" + station.id + "/certificates").then().statusCode(409)
+                .body("type", org.hamcrest.Matchers.equalTo("https://fleetca.io/problems/key-reuse"));
+    }
+
     private static Openssl.Result sh(Path dir, String script) throws Exception {
         Process p = new ProcessBuilder("bash", "-c", script).directory(dir.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
