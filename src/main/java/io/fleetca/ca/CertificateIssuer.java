@@ -92,6 +92,16 @@ public class CertificateIssuer {
     private final Map<KeyAlgorithm, KeyPair> lintKeys = new EnumMap<>(KeyAlgorithm.class);
 
     public IssuedCertificate issue(IssuanceRequest request, Consumer<CertificateRecord> inSameTransaction) {
+        return issue(request, () -> { }, inSameTransaction);
+    }
+
+    /**
+     * As {@link #issue(IssuanceRequest, Consumer)}, with a step that runs first in the recording
+     * transaction, before the ledger row is locked (a renewal takes the revocation clock there, so its
+     * locks come in the order revocations take them: clock, device, certificates).
+     */
+    public IssuedCertificate issue(IssuanceRequest request, Runnable firstInTransaction,
+                                   Consumer<CertificateRecord> inSameTransaction) {
         LoadedCa issuer = request.issuer();
         Instant now = clock.instant();
         // 1. Validity. RFC 5280 §4.1.2.5: UTCTime/GeneralizedTime carry whole seconds.
@@ -137,6 +147,7 @@ public class CertificateIssuer {
             // 6. Record with the caller's audit event, in one transaction.
             byte[] der = cert.getEncoded();
             CertificateRecord record = QuarkusTransaction.requiringNew().call(() -> {
+                firstInTransaction.run();
                 CertificateRecord r = ledger.recordIssued(issuer.id(), serial.hex(), der, clock.instant())
                         .orElseThrow(() -> new FleetCaException(ProblemType.DEVICE_DECOMMISSIONED,
                                 "device " + request.deviceId() + " was decommissioned, or its key revoked for keyCompromise,"
@@ -159,7 +170,7 @@ public class CertificateIssuer {
             SerialNumber serial = SerialNumber.random(random);
             ReservationOutcome outcome = ledger.reserve(new SerialReservation(request.issuer().id(), serial.hex(),
                     request.deviceId(), request.stationId(), request.profile().name(), request.spkiSha256(),
-                    notBefore, notAfter), now);
+                    notBefore, notAfter, request.renewal()), now);
             switch (outcome) {
                 case RESERVED -> { return serial; }
                 case SERIAL_TAKEN -> { /* 2^-127 odds; draw again */ }

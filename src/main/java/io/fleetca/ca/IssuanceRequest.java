@@ -10,15 +10,29 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
  * An issuance the RA has approved: who, which profile, which (already vetted) public key.
  * A device certificate names the device ({@code deviceId}); a certificate of no device (FleetCA's
  * own TLS server certificate) has a null deviceId, its {@code commonName} and subject alternative
- * names instead.
+ * names instead. {@code renewal}: the device already holds a valid certificate of this profile,
+ * maybe for this very key, and asks for its successor.
  */
 public record IssuanceRequest(String deviceId, String stationId, CertificateProfile profile, LoadedCa issuer,
                               SubjectPublicKeyInfo publicKey, String spkiSha256, boolean rsaKey, String commonName,
-                              List<GeneralName> subjectAltNames) {
+                              List<GeneralName> subjectAltNames, boolean renewal) {
+
+    /** A certificate of no device. */
+    public IssuanceRequest(String stationId, CertificateProfile profile, LoadedCa issuer, SubjectPublicKeyInfo publicKey,
+                           String spkiSha256, boolean rsaKey, String commonName, List<GeneralName> subjectAltNames) {
+        this(null, stationId, profile, issuer, publicKey, spkiSha256, rsaKey, commonName, subjectAltNames, false);
+    }
 
     /** A device certificate: subject from the device id and the profile, no SANs. */
     public static IssuanceRequest forDevice(String deviceId, String stationId, CertificateProfile profile, LoadedCa issuer,
                                             SubjectPublicKeyInfo publicKey, String spkiSha256, boolean rsaKey) {
-        return new IssuanceRequest(deviceId, stationId, profile, issuer, publicKey, spkiSha256, rsaKey, deviceId, List.of());
+        return new IssuanceRequest(deviceId, stationId, profile, issuer, publicKey, spkiSha256, rsaKey, deviceId, List.of(),
+                false);
+    }
+
+    /** A renewal (EST simplereenroll): a new certificate even if one for the same key and profile is valid. */
+    public IssuanceRequest asRenewal() {
+        return new IssuanceRequest(deviceId, stationId, profile, issuer, publicKey, spkiSha256, rsaKey, commonName,
+                subjectAltNames, true);
     }
 }

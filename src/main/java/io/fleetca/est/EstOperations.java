@@ -70,6 +70,18 @@ public class EstOperations {
                             ? "est-tls-client" : actorOf(authorization);
                     yield enroll(label, authorization, clientCertificate, body);
                 }
+                case "simplereenroll" -> {
+                    if (!"POST".equals(method)) {
+                        yield EstReply.error(405, "simplereenroll takes POST", Map.of("Allow", "POST"));
+                    }
+                    actor = "est-tls-client";
+                    if (clientCertificate == null) {
+                        throw new FleetCaException(ProblemType.FORBIDDEN,
+                                "simplereenroll needs the current certificate as the TLS client certificate");
+                    }
+                    EnrollmentResult renewed = enrollment.reenroll(clientCertificate, label, body);
+                    yield EstReply.base64(EstReply.PKCS7_CERTS_ONLY, Pkcs7.certsOnly(List.of(renewed.certificate())));
+                }
                 default -> EstReply.error(404, "unknown EST operation " + operation, Map.of());
             };
         } catch (FleetCaException e) {

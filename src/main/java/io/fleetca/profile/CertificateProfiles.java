@@ -41,7 +41,7 @@ public class CertificateProfiles {
             }
             byName.put(name, new CertificateProfile(name, p.validity(), p.subjectSerialNumber(),
                     p.keyTypes().isEmpty() ? EnumSet.noneOf(DeviceKeyType.class) : EnumSet.copyOf(p.keyTypes()),
-                    p.rsaMinBits(), p.rsaMaxBits(), p.issuer(), List.copyOf(p.extendedKeyUsages()), p.backdate()));
+                    p.rsaMinBits(), p.rsaMaxBits(), p.issuer(), List.copyOf(p.extendedKeyUsages()), p.backdate(), p.renewalKey()));
         });
     }
 

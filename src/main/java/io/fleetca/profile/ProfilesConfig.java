@@ -48,5 +48,12 @@ public interface ProfilesConfig {
         /** Backdating of notBefore to absorb device clock skew. */
         @WithDefault("PT5M")
         Duration backdate();
+
+        /**
+         * Which key an EST re-enrollment (RFC 7030 §4.2.2) may use: ANY (default), NEW (a key the
+         * current certificate does not hold) or SAME (the current certificate's key).
+         */
+        @WithDefault("ANY")
+        RenewalKey renewalKey();
     }
 }

@@ -14,6 +14,7 @@ import io.fleetca.common.Text;
 import io.fleetca.profile.CertificateProfile;
 import io.fleetca.profile.CertificateProfiles;
 import io.fleetca.profile.DeviceKeyType;
+import io.fleetca.profile.RenewalKey;
 import io.fleetca.registry.CertificateRecord;
 import io.fleetca.registry.DeviceRecord;
 import io.fleetca.registry.DeviceRegistry;
@@ -72,6 +73,9 @@ public class EnrollmentService {
 
     @Inject
     EnrollmentCodes codes;
+
+    @Inject
+    io.fleetca.registry.RevocationLedger revocationLedger;
 
     @Inject
     StationRegistry stations;
@@ -139,6 +143,92 @@ public class EnrollmentService {
         }
         String deviceId = deviceIdOf(CsrDecoder.decode(csr, config.enrollment().maxCsrBytes()));
         return enrollForStation(station, deviceId, profileLabel, csr);
+    }
+
+    /**
+     * EST simplereenroll (RFC 7030 §4.2.2): the device authenticates with its current certificate (the
+     * TLS client certificate, byte for byte the ledger's) and asks for its successor. The CSR's subject
+     * must be that certificate's; the key is new or the same as the profile's renewal-key says. The
+     * current certificate must be issued (not revoked, not on hold), of an active device, and not
+     * expired longer ago than fleetca.enrollment.renewal-after-expiry (default 0). The new certificate
+     * supersedes it: the old one is revoked (superseded) in the transaction that records the new one.
+     */
+    public EnrollmentResult reenroll(byte[] clientCertificate, Optional<String> profileLabel, String csrText) {
+        CertificateRecord current = ledgerRecordOf(clientCertificate).orElseThrow(() -> new FleetCaException(
+                ProblemType.FORBIDDEN, "the TLS client certificate was not issued by FleetCA"));
+        if (current.deviceId() == null) {
+            throw new FleetCaException(ProblemType.FORBIDDEN,
+                    "only device certificates re-enroll over EST; stations renew with POST /api/v1/stations/{id}/certificates");
+        }
+        if (profileLabel.isPresent() && !profileLabel.get().equals(current.profile())) {
+            throw new FleetCaException(ProblemType.FORBIDDEN, "the current certificate is of profile " + current.profile()
+                    + ", not " + profileLabel.get());
+        }
+        if (current.status() != io.fleetca.registry.CertificateStatus.ISSUED) {
+            throw new FleetCaException(ProblemType.FORBIDDEN, "certificate " + current.serial() + " is revoked or on hold ("
+                    + current.revocationReason() + "); it cannot re-enroll");
+        }
+        Instant now = clock.instant();
+        Duration window = config.enrollment().renewalAfterExpiry();
+        if (now.isBefore(current.notBefore()) || !now.isBefore(current.notAfter().plus(window))) {
+            throw new FleetCaException(ProblemType.FORBIDDEN, "certificate " + current.serial() + " expired at "
+                    + current.notAfter() + "; re-enrollment is allowed up to " + window + " after expiry");
+        }
+        DeviceRecord device = devices.find(current.deviceId()).orElseThrow();
+        if (device.status() == DeviceStatus.DECOMMISSIONED) {
+            throw new FleetCaException(ProblemType.FORBIDDEN, "device " + device.id() + " is decommissioned");
+        }
+        CertificateProfile profile = profiles.find(current.profile()).orElseThrow(() -> new FleetCaException(
+                ProblemType.CONFLICT, "profile " + current.profile() + " no longer exists; enroll again"));
+        PKCS10CertificationRequest csr = CsrDecoder.decode(csrText, config.enrollment().maxCsrBytes());
+        ProofOfPossession.verify(csr);
+        X509CertificateHolder held;
+        try {
+            held = new X509CertificateHolder(clientCertificate);
+        } catch (IOException e) {
+            throw new FleetCaException(ProblemType.FORBIDDEN, "the TLS client certificate does not parse");
+        }
+        if (!csr.getSubject().equals(held.getSubject())) {
+            throw new FleetCaException(ProblemType.BAD_CSR, "RFC 7030 §4.2.2: the CSR subject must be the current"
+                    + " certificate's subject (" + held.getSubject() + ")");
+        }
+        SubjectPublicKeyInfo spki = csr.getSubjectPublicKeyInfo();
+        DeviceKeyType keyType = PublicKeyPolicy.check(spki, profile);
+        String spkiSha256 = sha256(spki);
+        boolean sameKey = spkiSha256.equals(current.spkiSha256());
+        if (profile.renewalKey() == RenewalKey.NEW && sameKey) {
+            throw new FleetCaException(ProblemType.BAD_PUBLIC_KEY, "profile " + profile.name() + " renews with a new key only");
+        }
+        if (profile.renewalKey() == RenewalKey.SAME && !sameKey) {
+            throw new FleetCaException(ProblemType.BAD_PUBLIC_KEY, "profile " + profile.name() + " renews the same key only");
+        }
+        Optional<String> owner = ledger.deviceOfKey(spkiSha256);
+        if (owner.isPresent() && !owner.get().equals(device.id())) {
+            throw new FleetCaException(ProblemType.KEY_REUSE, "this public key is already certified for another device");
+        }
+        LoadedCa issuingCa = cas.issuerFor(profile.issuer()).orElseThrow(() -> new FleetCaException(
+                ProblemType.CONFLICT, "no issuing CA is configured for profile " + profile.name()));
+        String actor = "device:" + device.id();
+        long[] change = new long[1];
+        IssuedCertificate issued = issuer.issue(IssuanceRequest.forDevice(device.id(), current.stationId(), profile,
+                issuingCa, spki, spkiSha256, keyType == DeviceKeyType.RSA).asRenewal(),
+                () -> change[0] = revocationLedger.nextChange(),
+                record -> {
+                    CertificateRecord old = revocationLedger.lock(current.issuerId(), current.serial()).orElseThrow();
+                    if (old.status() != io.fleetca.registry.CertificateStatus.ISSUED) {
+                        throw new FleetCaException(ProblemType.FORBIDDEN, "certificate " + old.serial()
+                                + " was revoked while its successor was signed");
+                    }
+                    revocationLedger.markRevoked(old.issuerId(), old.serial(), "superseded", now, null, change[0]);
+                    audit.append(new AuditEvent(actor, "certificate.issued", "certificate:" + record.serial(),
+                            Json.object("device", record.deviceId(), "issuer", record.issuerId(), "profile", record.profile(),
+                                    "notAfter", record.notAfter().toString(), "renews", old.serial())));
+                    audit.append(new AuditEvent(actor, "certificate.revoked", "certificate:" + old.serial(),
+                            Json.object("issuer", old.issuerId(), "device", old.deviceId(), "reason", "superseded",
+                                    "supersededBy", record.serial())));
+                });
+        meters.counter("fleetca.enrollments", "result", "renewed").increment();
+        return new EnrollmentResult(issued.record(), issued.certificate(), issued.chain(), issued.created());
     }
 
     /** The ledger row of exactly this certificate, if FleetCA issued it. */

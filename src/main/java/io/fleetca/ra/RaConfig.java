@@ -36,5 +36,9 @@ public interface RaConfig {
         /** Longest an enrollment code may stay valid (its expiresAt at most this far ahead). */
         @WithDefault("P30D")
         Duration codeMaxValidity();
+
+        /** How long after its notAfter a device certificate may still re-enroll (devices that were offline). */
+        @WithDefault("P0D")
+        Duration renewalAfterExpiry();
     }
 }

@@ -12,6 +12,7 @@ import io.fleetca.common.Json;
 import io.fleetca.common.ProblemType;
 import io.fleetca.profile.CertificateProfile;
 import io.fleetca.profile.DeviceKeyType;
+import io.fleetca.profile.RenewalKey;
 import io.fleetca.registry.StationRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -34,7 +35,7 @@ public class ServiceCertificates {
 
     /** TLS server profile: serverAuth only (RFC 5280 §4.2.1.12), short-lived, re-issued at every start. */
     static final CertificateProfile TLS_SERVER = new CertificateProfile("tls-server", Duration.ofDays(30), false,
-            Set.of(DeviceKeyType.EC_P256), 2048, 4096, Optional.empty(), List.of("serverAuth"), Duration.ofMinutes(5));
+            Set.of(DeviceKeyType.EC_P256), 2048, 4096, Optional.empty(), List.of("serverAuth"), Duration.ofMinutes(5), RenewalKey.ANY);
 
     /**
      * Station TLS client certificates (EST authentication of a provisioning station, RFC 7030 §3.3.2):
@@ -42,7 +43,7 @@ public class ServiceCertificates {
      */
     static final CertificateProfile STATION = new CertificateProfile("station", Duration.ofDays(365), false,
             Set.of(DeviceKeyType.EC_P256, DeviceKeyType.EC_P384, DeviceKeyType.RSA), 2048, 4096, Optional.empty(),
-            List.of("clientAuth"), Duration.ofMinutes(5));
+            List.of("clientAuth"), Duration.ofMinutes(5), RenewalKey.ANY);
 
     @Inject
     CertificateIssuer issuer;
@@ -70,7 +71,7 @@ public class ServiceCertificates {
         DeviceKeyType type = PublicKeyPolicy.check(key, STATION);
         LoadedCa ca = cas.issuerFor(Optional.empty()).orElseThrow(() -> new FleetCaException(ProblemType.CONFLICT,
                 "no issuing CA exists to certify stations"));
-        IssuedCertificate issued = issuer.issue(new IssuanceRequest(null, station.id(), STATION, ca, key,
+        IssuedCertificate issued = issuer.issue(new IssuanceRequest(station.id(), STATION, ca, key,
                 EnrollmentService.sha256(key), type == DeviceKeyType.RSA, station.id(), List.of()),
                 record -> audit.append(new AuditEvent(actor, "certificate.issued", "certificate:" + record.serial(),
                         Json.object("station", station.id(), "profile", STATION.name(), "issuer", record.issuerId(),
@@ -87,7 +88,7 @@ public class ServiceCertificates {
             boolean ip = host.matches("[0-9.]+") || host.contains(":");
             names.add(new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, host));
         }
-        IssuedCertificate issued = issuer.issue(new IssuanceRequest(null, null, TLS_SERVER, ca, key, EnrollmentService.sha256(key), false,
+        IssuedCertificate issued = issuer.issue(new IssuanceRequest(null, TLS_SERVER, ca, key, EnrollmentService.sha256(key), false,
                 hosts.get(0), names), record -> audit.append(new AuditEvent("fleetca", "certificate.issued",
                 "certificate:" + record.serial(), Json.object("purpose", "EST TLS server", "hosts", String.join(",", hosts),
                         "issuer", record.issuerId(), "notAfter", record.notAfter().toString()))));

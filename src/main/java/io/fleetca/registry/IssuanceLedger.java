@@ -73,7 +73,7 @@ public class IssuanceLedger {
         }
         for (CertificateEntity same : certificates.list("deviceId = ?1 and spkiSha256 = ?2 and profile = ?3",
                 r.deviceId(), r.spkiSha256(), r.profile())) {
-            if (CertificateStatus.ISSUED.name().equals(same.status) && same.toRecord().validAt(now)) {
+            if (!r.renewal() && CertificateStatus.ISSUED.name().equals(same.status) && same.toRecord().validAt(now)) {
                 return ReservationOutcome.ALREADY_ISSUED;
             }
             if (CertificateStatus.RESERVED.name().equals(same.status)

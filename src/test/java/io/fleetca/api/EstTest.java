@@ -231,6 +231,44 @@ class EstTest {
     }
 
     @Test
+    void aDeviceRenewsWithItsCurrentCertificateWhichIsThenSuperseded() throws Exception {
+        Fixtures.Enrolled current = Fixtures.enroll(TestStation.register(), TestStation.newDeviceId());
+        KeyPair next = TestCsrs.ecP256();
+        X509CertificateHolder renewed = ESTService.storeToArray(estWithClientCertificate(current)
+                .simpleEnroll(true, TestCsrs.csr(next, "CN=" + current.deviceId()), null).getStore())[0];
+        assertEquals(current.certificate().getSubject(), renewed.getSubject());
+        given().header("Authorization", TestTokens.auditor()).when().get("/api/v1/certificates/" + current.serial())
+                .then().body("status", org.hamcrest.Matchers.equalTo("REVOKED"))
+                .body("revocationReason", org.hamcrest.Matchers.equalTo("superseded"));
+
+        // The superseded (revoked) certificate cannot renew again.
+        ESTException revoked = assertThrows(ESTException.class, () -> estWithClientCertificate(current)
+                .simpleEnroll(true, TestCsrs.csr(TestCsrs.ecP256(), "CN=" + current.deviceId()), null));
+        assertEquals(403, revoked.getStatusCode());
+
+        // The new one renews with the same key (profile renewal-key ANY); a different subject is a 400.
+        Fixtures.Enrolled second = new Fixtures.Enrolled(current.deviceId(), renewed.getSerialNumber().toString(16), next,
+                renewed, current.chain(), null, current.chainPem());
+        ESTException subject = assertThrows(ESTException.class, () -> estWithClientCertificate(second)
+                .simpleEnroll(true, TestCsrs.csr(next, "CN=someone-else"), null));
+        assertEquals(400, subject.getStatusCode());
+        X509CertificateHolder third = ESTService.storeToArray(estWithClientCertificate(second)
+                .simpleEnroll(true, TestCsrs.csr(next, "CN=" + current.deviceId()), null).getStore())[0];
+        assertEquals(renewed.getSubjectPublicKeyInfo(), third.getSubjectPublicKeyInfo());
+
+        // Without a client certificate: 403; with a held certificate: 403.
+        Fixtures.Enrolled held = Fixtures.enroll(TestStation.register(), TestStation.newDeviceId());
+        Fixtures.revoke(held.serial(), "certificateHold").then().statusCode(200);
+        ESTException onHold = assertThrows(ESTException.class, () -> estWithClientCertificate(held)
+                .simpleEnroll(true, TestCsrs.csr(held.key(), "CN=" + held.deviceId()), null));
+        assertEquals(403, onHold.getStatusCode());
+        ESTException anonymous = assertThrows(ESTException.class, () -> est(null)
+                .simpleEnroll(true, TestCsrs.csr(held.key(), "CN=" + held.deviceId()), null));
+        assertEquals(403, anonymous.getStatusCode());
+        // Outside the renewal window (default 0 days after expiry): see EstRenewalAfterExpiryTest for inside it.
+    }
+
+    @Test
     void stationCertificateRefusals() {
         TestStation station = TestStation.register();
         TestStation other = TestStation.register();

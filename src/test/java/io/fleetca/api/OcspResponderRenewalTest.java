@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetca.testing.TestStation;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import java.util.Map;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.ocsp.BasicOCSPResp;
 import org.bouncycastle.cert.ocsp.CertificateID;
@@ -20,16 +18,9 @@ import org.junit.jupiter.api.Test;
  * here they live 20 s and are renewed with 10 s left (the margin is capped at half the validity).
  */
 @QuarkusTest
-@TestProfile(OcspResponderRenewalTest.ShortLivedResponders.class)
+@TestProfile(io.fleetca.testing.OwnJvmProfile.class)
 @Tag("own-jvm") // a second application start in one JVM cannot reload the SoftHSM2 token (see pom.xml)
 class OcspResponderRenewalTest {
-
-    public static class ShortLivedResponders implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("fleetca.ocsp.responder-validity", "PT20S", "fleetca.ocsp.responder-renew-before", "PT1H");
-        }
-    }
 
     @Test
     void responderCertificateIsRenewedBeforeItExpires() throws Exception {
