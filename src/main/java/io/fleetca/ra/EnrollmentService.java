@@ -164,6 +164,10 @@ public class EnrollmentService {
             throw new FleetCaException(ProblemType.FORBIDDEN, "the current certificate is of profile " + current.profile()
                     + ", not " + profileLabel.get());
         }
+        if (current.revokeAfter() != null) {
+            throw new FleetCaException(ProblemType.FORBIDDEN, "certificate " + current.serial()
+                    + " was already renewed; re-enroll with its successor");
+        }
         if (current.status() != io.fleetca.registry.CertificateStatus.ISSUED) {
             throw new FleetCaException(ProblemType.FORBIDDEN, "certificate " + current.serial() + " is revoked or on hold ("
                     + current.revocationReason() + "); it cannot re-enroll");
@@ -215,17 +219,25 @@ public class EnrollmentService {
                 () -> change[0] = revocationLedger.nextChange(),
                 record -> {
                     CertificateRecord old = revocationLedger.lock(current.issuerId(), current.serial()).orElseThrow();
-                    if (old.status() != io.fleetca.registry.CertificateStatus.ISSUED) {
+                    if (old.status() != io.fleetca.registry.CertificateStatus.ISSUED || old.revokeAfter() != null) {
                         throw new FleetCaException(ProblemType.FORBIDDEN, "certificate " + old.serial()
-                                + " was revoked while its successor was signed");
+                                + " was revoked or renewed while its successor was signed");
                     }
-                    revocationLedger.markRevoked(old.issuerId(), old.serial(), "superseded", now, null, change[0]);
                     audit.append(new AuditEvent(actor, "certificate.issued", "certificate:" + record.serial(),
                             Json.object("device", record.deviceId(), "issuer", record.issuerId(), "profile", record.profile(),
                                     "notAfter", record.notAfter().toString(), "renews", old.serial())));
-                    audit.append(new AuditEvent(actor, "certificate.revoked", "certificate:" + old.serial(),
-                            Json.object("issuer", old.issuerId(), "device", old.deviceId(), "reason", "superseded",
-                                    "supersededBy", record.serial())));
+                    Duration grace = config.enrollment().supersededGrace();
+                    if (grace.isZero() || grace.isNegative()) {
+                        revocationLedger.markRevoked(old.issuerId(), old.serial(), "superseded", now, null, change[0]);
+                        audit.append(new AuditEvent(actor, "certificate.revoked", "certificate:" + old.serial(),
+                                Json.object("issuer", old.issuerId(), "device", old.deviceId(), "reason", "superseded",
+                                        "supersededBy", record.serial())));
+                    } else {
+                        revocationLedger.scheduleSupersede(old.issuerId(), old.serial(), now.plus(grace));
+                        audit.append(new AuditEvent(actor, "certificate.superseded", "certificate:" + old.serial(),
+                                Json.object("issuer", old.issuerId(), "device", old.deviceId(), "supersededBy",
+                                        record.serial(), "revokeAfter", now.plus(grace).toString())));
+                    }
                 });
         meters.counter("fleetca.enrollments", "result", "renewed").increment();
         return new EnrollmentResult(issued.record(), issued.certificate(), issued.chain(), issued.created());

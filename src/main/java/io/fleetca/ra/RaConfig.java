@@ -40,5 +40,16 @@ public interface RaConfig {
         /** How long after its notAfter a device certificate may still re-enroll (devices that were offline). */
         @WithDefault("P0D")
         Duration renewalAfterExpiry();
+
+        /**
+         * How long a certificate superseded by a re-enrollment stays valid before it is revoked (superseded),
+         * for devices that switch over gradually. PT0S (default): revoked with the new one's issuance.
+         */
+        @WithDefault("PT0S")
+        Duration supersededGrace();
+
+        /** How often certificates whose grace ended are looked for (read by the revocation scheduler). */
+        @WithDefault("PT15S")
+        Duration supersededCheck();
     }
 }

@@ -40,10 +40,12 @@ class CertificateEntity {
     String revocationReason;
     @Column(name = "invalidity_date")
     Instant invalidityDate;
+    @Column(name = "revoke_after")
+    Instant revokeAfter;
 
     CertificateRecord toRecord() {
         return new CertificateRecord(issuerId, serial, CertificateStatus.valueOf(status), deviceId, stationId, profile,
                 spkiSha256, notBefore, notAfter, der, reservedAt, issuedAt,
-                status.equals(CertificateStatus.REVOKED.name()) ? revokedAt : null, revocationReason, invalidityDate);
+                status.equals(CertificateStatus.REVOKED.name()) ? revokedAt : null, revocationReason, invalidityDate, revokeAfter);
     }
 }

@@ -83,6 +83,20 @@ public class RevocationLedger {
         return e.toRecord();
     }
 
+    /** A renewal's predecessor stays valid until {@code at}, then is revoked (superseded) by the scheduler. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void scheduleSupersede(String issuerId, String serial, Instant at) {
+        em.createNativeQuery("UPDATE certificate SET revoke_after = ?1 WHERE issuer_id = ?2 AND serial = ?3")
+                .setParameter(1, at).setParameter(2, issuerId).setParameter(3, serial).executeUpdate();
+    }
+
+    /** Issued certificates whose scheduled supersession is due, oldest first, at most {@code limit}. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<CertificateRecord> supersessionsDue(Instant now, int limit) {
+        return certificates.find("status = 'ISSUED' and revokeAfter <= ?1 order by revokeAfter", now).range(0, limit - 1)
+                .list().stream().map(CertificateEntity::toRecord).toList();
+    }
+
     /** The device's status, its row locked until the transaction ends (enrollment records lock it too). */
     @Transactional(Transactional.TxType.MANDATORY)
     public Optional<DeviceStatus> lockDevice(String deviceId) {

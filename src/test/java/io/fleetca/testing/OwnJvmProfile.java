@@ -15,6 +15,8 @@ public class OwnJvmProfile implements QuarkusTestProfile {
                 // OCSP responders live 20 s and are renewed at half-life.
                 "fleetca.ocsp.responder-validity", "PT20S", "fleetca.ocsp.responder-renew-before", "PT1H",
                 // Devices that were offline may re-enroll up to a week after expiry.
-                "fleetca.enrollment.renewal-after-expiry", "P7D");
+                "fleetca.enrollment.renewal-after-expiry", "P7D",
+                // Renewed certificates stay valid 2 s more, checked every second.
+                "fleetca.enrollment.superseded-grace", "PT2S", "fleetca.enrollment.superseded-check", "PT1S");
     }
 }
