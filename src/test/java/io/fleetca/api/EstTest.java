@@ -170,6 +170,61 @@ class EstTest {
         String second = new String(again.getInputStream().readAllBytes());
         assertEquals(1, again.waitFor(), second);
         assertTrue(second.contains("HTTP 401"), second);
+
+        // Renewal in the field: the current certificate is the credential; a new key; the old one is superseded.
+        String firstSerial = EnrollmentTest.parseChain(Files.readString(work.resolve(factory.deviceId()).resolve("device.pem")))
+                .get(0).getSerialNumber().toString(16);
+        pb.environment().remove("FLEETCA_EST_CODE");
+        pb.environment().put("FLEETCA_EST_RENEW", "1");
+        Process renew = pb.start();
+        String renewed = new String(renew.getInputStream().readAllBytes());
+        assertEquals(0, renew.waitFor(), renewed);
+        assertTrue(renewed.contains("by simplereenroll"), renewed);
+        given().header("Authorization", TestTokens.auditor()).when().get("/api/v1/certificates/" + firstSerial)
+                .then().body("status", org.hamcrest.Matchers.equalTo("REVOKED"))
+                .body("revocationReason", org.hamcrest.Matchers.equalTo("superseded"));
+    }
+
+    @Test
+    void estEnrollScriptWithAStationCertificate() throws Exception {
+        TestStation station = TestStation.register();
+        KeyPair stationKey = TestCsrs.ecP256();
+        Fixtures.Enrolled stationCert = stationCertificate(station, stationKey);
+        Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "est-station-");
+        Files.writeString(work.resolve("root.pem"), "-----BEGIN CERTIFICATE-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(root().getEncoded()) + "\n-----END CERTIFICATE-----\n");
+        Files.writeString(work.resolve("station.pem"), stationCert.certificatePem());
+        try (var w = new org.bouncycastle.openssl.jcajce.JcaPEMWriter(Files.newBufferedWriter(work.resolve("station.key")))) {
+            w.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(stationKey.getPrivate(), null));
+        }
+        String device = TestStation.newDeviceId();
+        ProcessBuilder pb = new ProcessBuilder(Path.of("provisioning-scripts", "est-enroll.sh").toAbsolutePath().toString(),
+                "https://" + SERVER + "/.well-known/est/operational", "root.pem", device)
+                .directory(work.toFile()).redirectErrorStream(true);
+        pb.environment().put("FLEETCA_EST_CLIENT_CERT", "station.pem");
+        pb.environment().put("FLEETCA_EST_CLIENT_KEY", "station.key");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+        given().header("Authorization", TestTokens.auditor()).when().get("/api/v1/devices/" + device)
+                .then().statusCode(200).body("stationId", org.hamcrest.Matchers.equalTo(station.id));
+    }
+
+    @Test
+    void bouncyCastleClientWithAStationTokenAndCsrAttributes() throws Exception {
+        TestStation station = TestStation.register();
+        String device = TestStation.newDeviceId();
+        String token = station.token(device);
+        org.bouncycastle.est.ESTAuth bearer = builder -> builder.addHeader("Authorization", token);
+        X509CertificateHolder cert = ESTService.storeToArray(est("operational").simpleEnroll(false,
+                TestCsrs.csr(TestCsrs.ecP256(), "CN=whatever"), bearer).getStore())[0];
+        assertEquals(new X500Name("CN=" + device), cert.getSubject(), "the device id is the token's sub");
+
+        org.bouncycastle.est.CSRRequestResponse attrs = est("idevid").getCSRAttributes();
+        assertTrue(attrs.hasAttributesResponse());
+        assertTrue(attrs.getAttributesResponse().getRequirements().stream()
+                .anyMatch(o -> o.equals(org.bouncycastle.asn1.x500.style.BCStyle.SERIALNUMBER)),
+                "idevid wants a serialNumber in the subject");
     }
 
     /** A station's TLS client certificate, requested over REST with the station's own token. */
