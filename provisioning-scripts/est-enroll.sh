@@ -32,16 +32,17 @@ device=$3
 dir="${4:-.}/$device"
 mkdir -p "$dir"
 tls=(--cacert "$root")
-auth=()
+# Credentials reach curl through a config file on a pipe (-K), never as arguments that ps would show.
+auth_config() { :; }
 if [ "${FLEETCA_EST_RENEW:-}" = 1 ]; then
   operation=simplereenroll
   tls+=(--cert "$dir/device.pem" --key "$dir/device.key")
 elif [ -n "${FLEETCA_EST_CODE:-}" ]; then
   operation=simpleenroll
-  auth=(-u "$device:$FLEETCA_EST_CODE")
+  auth_config() { printf 'user = "%s:%s"\n' "$device" "$FLEETCA_EST_CODE"; }
 elif [ -n "${FLEETCA_EST_TOKEN:-}" ]; then
   operation=simpleenroll
-  auth=(-H "Authorization: Bearer $FLEETCA_EST_TOKEN")
+  auth_config() { printf 'header = "Authorization: Bearer %s"\n' "$FLEETCA_EST_TOKEN"; }
 elif [ -n "${FLEETCA_EST_CLIENT_CERT:-}" ] && [ -n "${FLEETCA_EST_CLIENT_KEY:-}" ]; then
   operation=simpleenroll
   tls+=(--cert "$FLEETCA_EST_CLIENT_CERT" --key "$FLEETCA_EST_CLIENT_KEY")
@@ -70,7 +71,7 @@ umask 022
 # RFC 7030 §4.1: the CA chain, certs-only PKCS#7, base64 (RFC 8951).
 curl -sS --fail "${tls[@]}" "$base/cacerts" | base64 -d | openssl pkcs7 -inform DER -print_certs -out "$dir/chain.pem"
 # RFC 7030 §4.2: the CSR as base64 DER; the answer is the certificate as certs-only PKCS#7, base64.
-status=$(base64 -w 64 "$dir/device.csr.der" | curl -sS "${tls[@]}" "${auth[@]}" \
+status=$(base64 -w 64 "$dir/device.csr.der" | curl -sS "${tls[@]}" -K <(auth_config) \
   -H 'Content-Type: application/pkcs10' --data-binary @- -o "$dir/response.b64" -w '%{http_code}' "$base/$operation")
 if [ "$status" != 200 ]; then
   echo "est-enroll: $operation answered HTTP $status: $(cat "$dir/response.b64")" >&2

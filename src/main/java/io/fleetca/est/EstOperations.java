@@ -86,7 +86,11 @@ public class EstOperations {
             };
         } catch (FleetCaException e) {
             if (actor != null) {
-                refusals.refused(actor, method, path, e.type().uri(), e.getMessage());
+                try {
+                    refusals.refused(actor, method, path, e.type().uri(), e.getMessage());
+                } catch (RuntimeException auditFailure) {
+                    LOG.error("could not audit an EST refusal", auditFailure);
+                }
             }
             return refusal(e);
         } catch (RuntimeException e) {
@@ -151,7 +155,8 @@ public class EstOperations {
             try {
                 String user = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
                 int colon = user.indexOf(':');
-                return "est-basic:" + (colon > 0 ? user.substring(0, colon) : "?");
+                String id = colon > 0 ? user.substring(0, colon) : "";
+                return "est-basic:" + (io.fleetca.common.Text.isDeviceId(id) ? id : "?");
             } catch (IllegalArgumentException e) {
                 return "est-basic:?";
             }

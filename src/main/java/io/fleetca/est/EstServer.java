@@ -77,7 +77,8 @@ public class EstServer {
             return;
         }
         Router router = Router.router(vertx);
-        router.route(BASE + "*").handler(BodyHandler.create().setBodyLimit(config.maxBodyBytes()));
+        // No file uploads: EST bodies are base64 text, and uploads would be written to disk before any check.
+        router.route(BASE + "*").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
         router.route(BASE + "*").blockingHandler(this::handle, false);
         HttpServerOptions options = new HttpServerOptions().setSsl(true).setHost(config.host()).setPort(config.port())
                 .setKeyCertOptions(keyAndCertificate()).setTrustOptions(TrustOptions.wrap(new AnyClientCertificate()))
@@ -95,7 +96,8 @@ public class EstServer {
 
     private void handle(RoutingContext ctx) {
         String path = ctx.request().path();
-        String[] segments = path.substring(BASE.length()).split("/", -1);
+        String[] segments = path.length() <= BASE.length() ? new String[] {"", ""}
+                : path.substring(BASE.length()).split("/", -1);
         EstReply reply;
         if (segments.length == 1) {
             reply = serve(ctx, path, Optional.empty(), segments[0]);
@@ -138,7 +140,7 @@ public class EstServer {
         Set<String> hosts = new LinkedHashSet<>();
         String publicHost = URI.create(publicUrl).getHost();
         if (publicHost != null) {
-            hosts.add(publicHost);
+            hosts.add(publicHost.replaceAll("^\\[|]$", "")); // an IPv6 literal comes in brackets
         }
         hosts.add("localhost");
         hosts.add("127.0.0.1");

@@ -13,6 +13,8 @@ import java.util.TreeMap;
 public class CertificateProfiles {
 
     private static final Set<String> KNOWN_EKUS = Set.of("clientAuth", "serverAuth");
+    /** Profiles FleetCA defines in code (station TLS client certificates, its EST TLS server certificate). */
+    public static final Set<String> RESERVED_NAMES = Set.of("station", "tls-server");
 
     private final Map<String, CertificateProfile> byName = new TreeMap<>();
 
@@ -20,6 +22,10 @@ public class CertificateProfiles {
         config.profiles().forEach((name, p) -> {
             if (!name.matches("[a-z0-9][a-z0-9-]{0,63}")) {
                 throw new IllegalStateException("fleetca.profiles." + name + ": a profile name is lowercase letters, digits and '-'");
+            }
+            if (RESERVED_NAMES.contains(name)) {
+                // FleetCA's own profiles: a device certificate must never pass for a station's or the EST server's.
+                throw new IllegalStateException("fleetca.profiles." + name + ": the name is reserved for FleetCA's own certificates");
             }
             if (p.validity().isNegative() || p.validity().isZero()) {
                 throw new IllegalStateException("fleetca.profiles." + name + ".validity must be positive");

@@ -74,6 +74,9 @@ public class EnrollmentService {
     @Inject
     EnrollmentCodes codes;
 
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "fleetca.public-url")
+    String publicUrl;
+
     @Inject
     io.fleetca.registry.RevocationLedger revocationLedger;
 
@@ -108,7 +111,7 @@ public class EnrollmentService {
      * profile; a label, when given, must be that profile. The certificate counts for the device's station.
      */
     public EnrollmentResult enrollWithCode(String deviceId, String presentedCode, Optional<String> profileLabel, String csr) {
-        Optional<EnrollmentCodeRecord> usable = presentedCode == null || presentedCode.isEmpty() || presentedCode.length() > 128
+        Optional<EnrollmentCodeRecord> usable = !Text.isDeviceId(deviceId) || presentedCode == null || presentedCode.isEmpty() || presentedCode.length() > 128
                 ? Optional.empty() : codes.findUsable(deviceId, Text.sha256Hex(presentedCode), clock.instant());
         EnrollmentCodeRecord code = usable.orElseThrow(() -> new FleetCaException(
                 ProblemType.UNAUTHORIZED, "no usable enrollment code for this device (unknown, used or expired)"));
@@ -130,7 +133,8 @@ public class EnrollmentService {
     public EnrollmentResult enrollWithStationCertificate(byte[] clientCertificate, Optional<String> profileLabel, String csr) {
         CertificateRecord record = ledgerRecordOf(clientCertificate).orElseThrow(() -> new FleetCaException(
                 ProblemType.FORBIDDEN, "the TLS client certificate was not issued by FleetCA"));
-        if (!ServiceCertificates.STATION.name().equals(record.profile())) {
+        if (!ServiceCertificates.STATION.name().equals(record.profile()) || record.deviceId() != null
+                || record.stationId() == null) {
             throw new FleetCaException(ProblemType.FORBIDDEN,
                     "a device certificate authorizes simplereenroll, not simpleenroll; stations use their station certificate");
         }
@@ -182,6 +186,11 @@ public class EnrollmentService {
         if (device.status() == DeviceStatus.DECOMMISSIONED) {
             throw new FleetCaException(ProblemType.FORBIDDEN, "device " + device.id() + " is decommissioned");
         }
+        StationRecord station = stations.find(current.stationId()).orElseThrow();
+        if (!station.enabled()) {
+            // A disabled station is one whose devices are suspect (bulk revocation usually follows).
+            throw new FleetCaException(ProblemType.FORBIDDEN, "station " + station.id() + " of this device is disabled");
+        }
         CertificateProfile profile = profiles.find(current.profile()).orElseThrow(() -> new FleetCaException(
                 ProblemType.CONFLICT, "profile " + current.profile() + " no longer exists; enroll again"));
         PKCS10CertificationRequest csr = CsrDecoder.decode(csrText, config.enrollment().maxCsrBytes());
@@ -213,8 +222,17 @@ public class EnrollmentService {
         LoadedCa issuingCa = cas.issuerFor(profile.issuer()).orElseThrow(() -> new FleetCaException(
                 ProblemType.CONFLICT, "no issuing CA is configured for profile " + profile.name()));
         String actor = "device:" + device.id();
+        // Renewals count against the device's station like enrollments: each one is an HSM signature.
+        Instant hour = now.truncatedTo(ChronoUnit.HOURS);
+        if (!rates.tryTake(station.id(), hour, station.maxEnrollmentsPerHour())) {
+            throw new FleetCaException(ProblemType.RATE_LIMITED, "the station of device " + device.id() + " has used its "
+                    + station.maxEnrollmentsPerHour() + " enrollments for this hour",
+                    Duration.between(now, hour.plus(Duration.ofHours(1))));
+        }
         long[] change = new long[1];
-        IssuedCertificate issued = issuer.issue(IssuanceRequest.forDevice(device.id(), current.stationId(), profile,
+        IssuedCertificate issued;
+        try {
+            issued = issuer.issue(IssuanceRequest.forDevice(device.id(), current.stationId(), profile,
                 issuingCa, spki, spkiSha256, keyType == DeviceKeyType.RSA).asRenewal(),
                 () -> change[0] = revocationLedger.nextChange(),
                 record -> {
@@ -239,6 +257,10 @@ public class EnrollmentService {
                                         record.serial(), "revokeAfter", now.plus(grace).toString())));
                     }
                 });
+        } catch (RuntimeException e) {
+            rates.giveBack(station.id(), hour);
+            throw e;
+        }
         meters.counter("fleetca.enrollments", "result", "renewed").increment();
         return new EnrollmentResult(issued.record(), issued.certificate(), issued.chain(), issued.created());
     }
@@ -292,6 +314,12 @@ public class EnrollmentService {
         CertificateProfile profile = profiles.find(request.profile()).orElseThrow(() -> new FleetCaException(
                 ProblemType.UNKNOWN_PROFILE, "profile '" + Text.clip(request.profile(), 64) + "' does not exist; known: "
                 + profiles.names()));
+        if (profile.extendedKeyUsages().contains("serverAuth") && looksLikeFleetCaHost(request.deviceId())) {
+            // A serverAuth certificate whose CN is one of the EST server's names (or any IP literal) could pass
+            // for FleetCA's own TLS server with clients that fall back to the CN.
+            throw new FleetCaException(ProblemType.OUT_OF_SCOPE, "device id " + request.deviceId()
+                    + " names a FleetCA host or an IP address; not allowed for a serverAuth profile");
+        }
         if (request.code() != null) {
             // The admin who created the code chose this device and profile; the station's scope does not apply.
             if (!request.code().deviceId().equals(request.deviceId()) || !request.code().profile().equals(profile.name())) {
@@ -389,6 +417,13 @@ public class EnrollmentService {
         } catch (IOException e) {
             throw new IllegalStateException("stored certificate does not parse", e);
         }
+    }
+
+    private boolean looksLikeFleetCaHost(String deviceId) {
+        String id = deviceId.toLowerCase(java.util.Locale.ROOT);
+        String publicHost = java.net.URI.create(publicUrl).getHost();
+        return id.equals("localhost") || id.matches("[0-9.]+") || id.contains(":")
+                || (publicHost != null && id.equals(publicHost.toLowerCase(java.util.Locale.ROOT)));
     }
 
     private Pattern pattern(StationRecord station) {

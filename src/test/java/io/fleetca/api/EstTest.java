@@ -144,6 +144,11 @@ class EstTest {
                 challenge.output());
         Openssl.Result unknown = sh(work, "curl -sS -o /dev/null -w '%{http_code}' --cacert root.pem " + base + "/nosuchprofile/cacerts");
         assertEquals("404", unknown.output().strip());
+        Openssl.Result bare = sh(work, "curl -sS -o /dev/null -w '%{http_code}' --cacert root.pem " + base);
+        assertEquals("404", bare.output().strip(), "the EST root itself is no operation");
+        Openssl.Result oddUser = sh(work, "curl -sS -o /dev/null -w '%{http_code}' --cacert root.pem -u $'a\\x01b:code'"
+                + " --data-binary @device.csr.b64 " + base + "/simpleenroll");
+        assertEquals("401", oddUser.output().strip(), "a user id that is no device id is just a bad credential");
         String other = TestStation.newDeviceId();
         Openssl.Result garbage = sh(work, "echo 'bm90IGEgY3Ny' | curl -sS -w ' %{http_code}' --cacert root.pem"
                 + " -H 'Authorization: " + station.token(other) + "' --data-binary @- " + base + "/simpleenroll");
@@ -320,6 +325,14 @@ class EstTest {
         ESTException anonymous = assertThrows(ESTException.class, () -> est(null)
                 .simpleEnroll(true, TestCsrs.csr(held.key(), "CN=" + held.deviceId()), null));
         assertEquals(403, anonymous.getStatusCode());
+        // A device of a disabled station does not renew.
+        TestStation disabledStation = TestStation.register();
+        Fixtures.Enrolled orphan = Fixtures.enroll(disabledStation, TestStation.newDeviceId());
+        given().header("Authorization", TestTokens.admin()).when().post("/api/v1/stations/" + disabledStation.id + "/disable")
+                .then().statusCode(200);
+        ESTException stationDisabled = assertThrows(ESTException.class, () -> estWithClientCertificate(orphan)
+                .simpleEnroll(true, TestCsrs.csr(orphan.key(), "CN=" + orphan.deviceId()), null));
+        assertEquals(403, stationDisabled.getStatusCode());
         // Outside the renewal window (default 0 days after expiry): see EstRenewalAfterExpiryTest for inside it.
     }
 
