@@ -4,7 +4,6 @@ import io.fleetca.registry.AuditEventRecord;
 import io.fleetca.registry.CaRecord;
 import io.fleetca.registry.CertificateRecord;
 import io.fleetca.registry.DeviceRecord;
-import io.fleetca.registry.StationRecord;
 import java.time.Instant;
 import java.util.List;
 
