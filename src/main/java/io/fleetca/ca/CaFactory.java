@@ -11,7 +11,6 @@ import io.fleetca.registry.CaRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -20,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -131,7 +129,7 @@ public class CaFactory {
 
             byte[] der = cert.getEncoded();
             CaRecord record = new CaRecord(spec.id(), parent == null ? null : parent.id(), subject.toString(), alias,
-                    algorithm.name(), notBefore, notAfter, der, sha256(der), now);
+                    algorithm.name(), notBefore, notAfter, der, io.fleetca.common.Text.sha256Hex(der), now);
             try {
                 QuarkusTransaction.requiringNew().run(() -> {
                     registry.add(record);
@@ -178,13 +176,5 @@ public class CaFactory {
             out[i] = converter.getCertificate(chain.get(i));
         }
         return out;
-    }
-
-    static String sha256(byte[] der) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -44,9 +44,13 @@ public final class Text {
 
     /** Lowercase hex SHA-256 of the UTF-8 bytes. */
     public static String sha256Hex(String s) {
+        return sha256Hex(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Lowercase hex SHA-256. */
+    public static String sha256Hex(byte[] data) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -184,18 +184,21 @@ public class EstServer {
         public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
-            throw new UnsupportedOperationException("server-side trust manager");
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws java.security.cert.CertificateException {
+            throw new java.security.cert.CertificateException("this trust manager only receives client certificates");
         }
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-            throw new UnsupportedOperationException("server-side trust manager");
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws java.security.cert.CertificateException {
+            throw new java.security.cert.CertificateException("this trust manager only receives client certificates");
         }
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            throw new UnsupportedOperationException("server-side trust manager");
+        public void checkServerTrusted(X509Certificate[] chain, String authType)
+                throws java.security.cert.CertificateException {
+            throw new java.security.cert.CertificateException("this trust manager only receives client certificates");
         }
 
         @Override

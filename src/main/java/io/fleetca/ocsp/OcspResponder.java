@@ -6,6 +6,7 @@ import io.fleetca.common.FleetCaException;
 import io.fleetca.common.ProblemType;
 import io.fleetca.common.RevocationReasons;
 import io.fleetca.common.SerialNumber;
+import io.fleetca.common.Text;
 import io.fleetca.registry.CertificateState;
 import io.fleetca.registry.IssuanceLedger;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,13 +14,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -240,11 +238,7 @@ public class OcspResponder {
     }
 
     private static String etag(byte[] der) {
-        try {
-            return "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der), 0, 16) + "\"";
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return "\"" + Text.sha256Hex(der).substring(0, 32) + "\"";
     }
 
     private void count(String result) {

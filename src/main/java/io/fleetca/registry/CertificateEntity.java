@@ -42,6 +42,8 @@ class CertificateEntity {
     Instant invalidityDate;
     @Column(name = "revoke_after")
     Instant revokeAfter;
+    @Column(name = "revocation_seq")
+    Long revocationSeq;
 
     CertificateRecord toRecord() {
         return new CertificateRecord(issuerId, serial, CertificateStatus.valueOf(status), deviceId, stationId, profile,

@@ -61,9 +61,7 @@ public class RevocationLedger {
         e.revokedAt = revokedAt;
         e.revocationReason = reason;
         e.invalidityDate = invalidityDate;
-        em.flush();
-        em.createNativeQuery("UPDATE certificate SET revocation_seq = ?1 WHERE id = ?2")
-                .setParameter(1, change).setParameter(2, e.id).executeUpdate();
+        e.revocationSeq = change;
         return e.toRecord();
     }
 
@@ -77,9 +75,7 @@ public class RevocationLedger {
         e.status = CertificateStatus.ISSUED.name();
         e.revocationReason = null;
         e.invalidityDate = null;
-        em.flush();
-        em.createNativeQuery("UPDATE certificate SET revocation_seq = ?1 WHERE id = ?2")
-                .setParameter(1, change).setParameter(2, e.id).executeUpdate();
+        e.revocationSeq = change;
         return e.toRecord();
     }
 

@@ -6,6 +6,7 @@ import io.fleetca.ca.CrlDraft;
 import io.fleetca.ca.CrlSigner;
 import io.fleetca.ca.LoadedCa;
 import io.fleetca.common.FleetCaException;
+import io.fleetca.common.Text;
 import io.fleetca.registry.CrlStore;
 import io.fleetca.registry.PublishedCrl;
 import io.fleetca.registry.RevocationLedger;
@@ -16,13 +17,10 @@ import io.quarkus.scheduler.Scheduler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -142,9 +140,9 @@ public class CrlPublisher {
         long signed = System.nanoTime();
         long millis = (signed - started) / 1_000_000;
         boolean published = store.publish(new PublishedCrl(ca.id(), fullNumber, false, null,
-                        thisUpdate, nextUpdate, seq, full.count(), millis, sha256(fullDer)), fullDer,
+                        thisUpdate, nextUpdate, seq, full.count(), millis, Text.sha256Hex(fullDer)), fullDer,
                 new PublishedCrl(ca.id(), deltaNumber, true, base, thisUpdate, nextUpdate, seq, delta.count(), millis,
-                        sha256(deltaDer)), deltaDer);
+                        Text.sha256Hex(deltaDer)), deltaDer);
         if (!published) {
             LOG.warnf("CRL %d of CA %s discarded: a newer one was published while it was built", fullNumber, ca.id());
             return;
@@ -154,13 +152,5 @@ public class CrlPublisher {
                         + " read and encode %d ms, sign %d ms, store %d ms", fullNumber, full.count(), fullDer.length,
                 deltaNumber, base, delta.count(), ca.id(), (read - started) / 1_000_000, (signed - read) / 1_000_000,
                 (System.nanoTime() - signed) / 1_000_000);
-    }
-
-    private static String sha256(byte[] der) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
