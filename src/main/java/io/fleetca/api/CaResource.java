@@ -7,6 +7,7 @@ import io.fleetca.common.FleetCaException;
 import io.fleetca.common.ProblemType;
 import io.fleetca.common.Text;
 import io.fleetca.ra.CaAdministration;
+import io.fleetca.revocation.CaRevocationService;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -21,7 +22,7 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
 
-/** CA certificates (public) and CA creation (admin). */
+/** CA certificates (public); creating, revoking and re-certifying CAs and pre-producing their OCSP responses (admin). */
 @Path("/api/v1/cas")
 public class CaResource {
 
@@ -33,6 +34,9 @@ public class CaResource {
 
     @Inject
     Authenticator auth;
+
+    @Inject
+    CaRevocationService caRevocations;
 
     @Inject
     JsonBody json;
@@ -73,5 +77,50 @@ public class CaResource {
         CaRecord ca = cas.create(caller.actor(), request.id(), request.subject(), request.parentId(), request.keyAlgorithm(),
                 request.validityDays());
         return Response.created(URI.create("/api/v1/cas/" + ca.id())).entity(Dtos.CaView.of(ca)).build();
+    }
+
+    /**
+     * Revokes an issuing CA (RFC 5280 §5.3.1 reasons; cACompromise for its key): its certificates in the
+     * parent's ledger become revoked for OCSP at once and in the parent's next CRL, and it issues nothing more.
+     */
+    @POST
+    @Path("/{caId}/revoke")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Dtos.CaRevocationView revoke(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                                        @PathParam("caId") String caId, String body) {
+        Caller caller = auth.admin(authorization);
+        Dtos.RevokeRequest request = json.read(body, Dtos.RevokeRequest.class);
+        CaRevocationService.Outcome o = caRevocations.revoke(caller.actor(), caId, request.reason(),
+                Timestamps.parse("invalidityDate", request.invalidityDate()));
+        return new Dtos.CaRevocationView(o.changed(), o.message(), o.revokedSerials(), Dtos.CaView.of(o.ca()));
+    }
+
+    /** Certifies an issuing CA again under its parent, same key and subject, with today's extensions. */
+    @POST
+    @Path("/{caId}/recertify")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Dtos.CaView recertify(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                                 @PathParam("caId") String caId, String body) {
+        Caller caller = auth.admin(authorization);
+        Dtos.CaValidity request = body == null || body.isBlank() ? new Dtos.CaValidity(null)
+                : json.read(body, Dtos.CaValidity.class);
+        return Dtos.CaView.of(cas.recertify(caller.actor(), caId, request.validityDays()));
+    }
+
+    /**
+     * Key-ceremony step (RFC 6960 §2.5): signs, with the CA's own key, OCSP responses for every CA certificate
+     * the CA issued, and serves them until they expire or the certificate's state changes.
+     */
+    @POST
+    @Path("/{caId}/ocsp-responses")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Dtos.PreproducedView preProduceOcsp(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                                               @PathParam("caId") String caId, String body) {
+        Caller caller = auth.admin(authorization);
+        Dtos.CaValidity request = body == null || body.isBlank() ? new Dtos.CaValidity(null)
+                : json.read(body, Dtos.CaValidity.class);
+        CaAdministration.PreproducedSet set = cas.preProduceOcsp(caller.actor(), caId, request.validityDays());
+        return new Dtos.PreproducedView(set.caId(), set.certificates(), set.responses(), set.thisUpdate(), set.nextUpdate());
     }
 }

@@ -12,12 +12,18 @@ final class Dtos {
     private Dtos() {}
 
     record CaView(String id, String name, String subject, String keyAlgorithm, String parentId, Instant notBefore,
-                  Instant notAfter, String sha256, String certificate) {
+                  Instant notAfter, String sha256, String certificate, Instant revokedAt, String revocationReason) {
         static CaView of(CaRecord ca) {
             return new CaView(ca.id(), ca.id(), ca.subject(), ca.keyAlgorithm(), ca.parentId(), ca.notBefore(),
-                    ca.notAfter(), ca.sha256(), Pem.certificate(ca.certificateDer()));
+                    ca.notAfter(), ca.sha256(), Pem.certificate(ca.certificateDer()), ca.revokedAt(), ca.revocationReason());
         }
     }
+
+    record CaValidity(Integer validityDays) {}
+
+    record CaRevocationView(boolean changed, String message, List<String> revokedSerials, CaView ca) {}
+
+    record PreproducedView(String caId, int certificates, int responses, Instant thisUpdate, Instant nextUpdate) {}
 
     record CreateCa(String id, String subject, String parentId, String keyAlgorithm, Integer validityDays) {}
 

@@ -14,8 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.cert.X509CertificateHolder;
 
 /**
- * CAs by id, parsed once. CA certificates never change once created, so caching them is safe
- * on every instance; a CA created by another instance is found on the first miss.
+ * CAs by id, parsed once and re-read from the database after {@link #TTL}: a CA's certificate changes only
+ * when it is certified again (same key and subject, so either certificate validates what it issued) and its
+ * revocation is enforced by the ledger on every issuance, so an instance may serve the previous state that
+ * long. A CA created by another instance is found on the first miss.
  */
 @ApplicationScoped
 public class CaDirectory {
@@ -26,19 +28,46 @@ public class CaDirectory {
     @Inject
     CaConfig config;
 
-    private final Map<String, LoadedCa> cache = new ConcurrentHashMap<>();
+    /** How long a parsed CA is used before its record is read again. */
+    static final java.time.Duration TTL = java.time.Duration.ofSeconds(30);
+
+    private record Entry(LoadedCa ca, long loadedAtNanos) {}
+
+    private final Map<String, Entry> cache = new ConcurrentHashMap<>();
+    /** Counts CAs created or changed by this instance, so indexes over all CAs know to rebuild at once. */
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
     /** The fallback issuer never changes once one exists (oldest first), so it is resolved once. */
     private volatile String firstIssuingCa;
 
     public Optional<LoadedCa> find(String id) {
-        LoadedCa cached = cache.get(id);
-        if (cached != null) {
-            return Optional.of(cached);
+        Entry cached = cache.get(id);
+        if (cached != null && System.nanoTime() - cached.loadedAtNanos < TTL.toNanos()) {
+            return Optional.of(cached.ca);
         }
-        return registry.find(id).map(this::load).map(ca -> {
-            cache.put(id, ca);
-            return ca;
-        });
+        return findFresh(id);
+    }
+
+    /** The CA as the database has it now (its revocation state and current certificate). */
+    public Optional<LoadedCa> findFresh(String id) {
+        Optional<LoadedCa> ca = registry.find(id).map(this::load);
+        ca.ifPresentOrElse(c -> cache.put(id, new Entry(c, System.nanoTime())), () -> cache.remove(id));
+        return ca;
+    }
+
+    /** Drops every parsed CA (a certificate changed here; children's chains include their parent's). */
+    void forget() {
+        cache.clear();
+        changes.incrementAndGet();
+    }
+
+    /** A CA was created by this instance. */
+    void created() {
+        changes.incrementAndGet();
+    }
+
+    /** Grows whenever this instance created or changed a CA. */
+    public long changes() {
+        return changes.get();
     }
 
     public List<LoadedCa> list() {

@@ -38,7 +38,8 @@ import org.bouncycastle.operator.ContentSigner;
  *   <li>check the id, the subject and the parent;</li>
  *   <li>generate the key pair inside the key store (it never leaves it);</li>
  *   <li>build the CA certificate (RFC 5280 §4.2.1.9 basicConstraints cA, §4.2.1.3 keyCertSign and cRLSign)
- *       and sign it with the new key (root) or the parent's key (issuing CA);</li>
+ *       and sign it with the new key (root) or, serial reserved in the parent's ledger first, the parent's
+ *       key (issuing CA, {@link SubordinateCaCertificates});</li>
  *   <li>store the key under its alias with the certificate chain;</li>
  *   <li>record the CA, and run the caller's step (its audit event), in one transaction.</li>
  * </ol>
@@ -56,6 +57,9 @@ public class CaFactory {
 
     @Inject
     CaDirectory directory;
+
+    @Inject
+    SubordinateCaCertificates subordinates;
 
     @Inject
     Clock clock;
@@ -100,23 +104,17 @@ public class CaFactory {
         try {
             CaKeyStore.PendingKey key = keys.generate(algorithm);
             SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(key.publicKey().getEncoded());
-            BcX509ExtensionUtils ext = new BcX509ExtensionUtils();
-            X509v3CertificateBuilder builder = new X509v3CertificateBuilder(
-                    parent == null ? subject : parent.certificate().getSubject(),
-                    SerialNumber.random(random).value(), Date.from(notBefore), Date.from(notAfter), subject, spki);
-            builder.addExtension(Extension.basicConstraints, true,
-                    parent == null ? new BasicConstraints(true) : new BasicConstraints(0));
-            builder.addExtension(Extension.keyUsage, true,
-                    new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
-            builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(spki));
-            if (parent != null) {
-                builder.addExtension(Extension.authorityKeyIdentifier, false,
-                        new org.bouncycastle.asn1.x509.AuthorityKeyIdentifier(parent.subjectKeyIdentifier()));
+            SubordinateCaCertificates.Signed signed = null;
+            X509CertificateHolder cert;
+            if (parent == null) {
+                cert = selfSigned(subject, spki, notBefore, notAfter, HsmContentSigner.forPendingKey(key,
+                        algorithm.signatureAlgorithm()));
+            } else {
+                // Serial reserved in the parent's ledger before the parent's key signs; the certificate
+                // carries the parent's CRL and OCSP pointers (RFC 5280 §4.2.1.13, §4.2.2.1).
+                signed = subordinates.sign(parent, subject, spki, notBefore, notAfter);
+                cert = signed.certificate();
             }
-            ContentSigner signer = parent == null
-                    ? HsmContentSigner.forPendingKey(key, algorithm.signatureAlgorithm())
-                    : HsmContentSigner.forStoredKey(keys, parent.record().keyAlias(), parent.keyAlgorithm().signatureAlgorithm());
-            X509CertificateHolder cert = builder.build(signer);
 
             List<X509CertificateHolder> chain = new ArrayList<>();
             chain.add(cert);
@@ -131,8 +129,12 @@ public class CaFactory {
             CaRecord record = new CaRecord(spec.id(), parent == null ? null : parent.id(), subject.toString(), alias,
                     algorithm.name(), notBefore, notAfter, der, io.fleetca.common.Text.sha256Hex(der), now);
             try {
+                SubordinateCaCertificates.Signed inParentLedger = signed;
                 QuarkusTransaction.requiringNew().run(() -> {
                     registry.add(record);
+                    if (inParentLedger != null) {
+                        subordinates.record(inParentLedger);
+                    }
                     inSameTransaction.accept(record);
                 });
             } catch (RuntimeException e) {
@@ -143,6 +145,7 @@ public class CaFactory {
                 }
                 throw e;
             }
+            directory.created();
             return directory.find(spec.id()).orElseThrow();
         } catch (KeyStoreUnavailableException e) {
             throw new FleetCaException(ProblemType.KEY_STORE_UNAVAILABLE,
@@ -150,6 +153,18 @@ public class CaFactory {
         } catch (java.io.IOException | CertificateException e) {
             throw new IllegalStateException("building the CA certificate failed", e);
         }
+    }
+
+    /** A root: RFC 5280 §4.2.1.9 basicConstraints cA without a path length, signed with its own new key. */
+    private X509CertificateHolder selfSigned(X500Name subject, SubjectPublicKeyInfo spki, Instant notBefore,
+                                             Instant notAfter, ContentSigner signer) throws java.io.IOException {
+        X509v3CertificateBuilder builder = new X509v3CertificateBuilder(subject, SerialNumber.random(random).value(),
+                Date.from(notBefore), Date.from(notAfter), subject, spki);
+        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+        builder.addExtension(Extension.keyUsage, true,
+                new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
+        builder.addExtension(Extension.subjectKeyIdentifier, false, new BcX509ExtensionUtils().createSubjectKeyIdentifier(spki));
+        return builder.build(signer);
     }
 
     private static X500Name parseSubject(String subject) {

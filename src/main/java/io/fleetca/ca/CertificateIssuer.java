@@ -30,18 +30,12 @@ import java.util.Date;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.bouncycastle.asn1.ASN1Encodable;
-import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x509.AccessDescription;
-import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.CRLDistPoint;
 import org.bouncycastle.asn1.x509.DistributionPoint;
-import org.bouncycastle.asn1.x509.DistributionPointName;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -180,6 +174,8 @@ public class CertificateIssuer {
                         "a certificate for this public key was revoked for keyCompromise; generate a new key");
                 case DEVICE_DECOMMISSIONED -> throw new FleetCaException(ProblemType.DEVICE_DECOMMISSIONED,
                         "device " + request.deviceId() + " is decommissioned");
+                case ISSUER_REVOKED -> throw new FleetCaException(ProblemType.CA_REVOKED,
+                        "issuing CA " + request.issuer().id() + " was revoked; it issues nothing more");
                 case ALREADY_ISSUED -> { return null; }
                 case IN_PROGRESS -> throw new FleetCaException(ProblemType.CONFLICT,
                         "an identical enrollment for this device and key is being signed; retry in a few seconds",
@@ -228,19 +224,7 @@ public class CertificateIssuer {
             }
             b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(request.publicKey()));
             b.addExtension(Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(issuer.subjectKeyIdentifier()));
-            String base = config.publicUrl().replaceAll("/+$", "");
-            // RFC 5280 §4.2.1.13 CRL distribution point; §4.2.2.1 AIA with OCSP (RFC 6960) and caIssuers.
-            b.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[] {
-                    new DistributionPoint(new DistributionPointName(new GeneralNames(
-                            new GeneralName(GeneralName.uniformResourceIdentifier, base + "/crl/" + issuer.id() + ".crl"))),
-                            null, null)}));
-            b.addExtension(Extension.authorityInfoAccess, false, AuthorityInformationAccess.getInstance(new DERSequence(
-                    new ASN1Encodable[] {
-                            new AccessDescription(AccessDescription.id_ad_ocsp,
-                                    new GeneralName(GeneralName.uniformResourceIdentifier, base + "/ocsp")),
-                            new AccessDescription(AccessDescription.id_ad_caIssuers,
-                                    new GeneralName(GeneralName.uniformResourceIdentifier,
-                                            base + "/api/v1/cas/" + issuer.id() + "/certificate"))})));
+            RevocationPointers.add(b, config.publicUrl(), issuer.id());
             return b;
         } catch (IOException e) {
             throw new IllegalStateException("building the certificate failed", e);

@@ -21,6 +21,7 @@ public enum ProblemType {
     KEY_REUSE(409, "key-reuse", "The public key is already certified for another device"),
     DEVICE_DECOMMISSIONED(409, "device-decommissioned", "The device is decommissioned"),
     CONFLICT(409, "conflict", "Conflict with the current state"),
+    CA_REVOKED(409, "ca-revoked", "The CA has been revoked and issues nothing more"),
     CRL_NOT_READY(503, "crl-not-ready", "The CRL has not been published yet"),
     PAYLOAD_TOO_LARGE(413, "payload-too-large", "Request too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported media type"),

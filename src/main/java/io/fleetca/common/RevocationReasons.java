@@ -11,6 +11,13 @@ public final class RevocationReasons {
     public static final List<String> REQUESTABLE = List.of("unspecified", "keyCompromise", "affiliationChanged",
             "superseded", "cessationOfOperation", "certificateHold", "privilegeWithdrawn");
 
+    /**
+     * The reasons a CA certificate may be revoked for: RFC 5280 §5.3.1 cACompromise is for CA keys;
+     * certificateHold is not offered (a held CA would make every certificate below it undecidable).
+     */
+    public static final List<String> CA_REQUESTABLE = List.of("unspecified", "keyCompromise", "cACompromise",
+            "affiliationChanged", "superseded", "cessationOfOperation", "privilegeWithdrawn");
+
     public static int code(String name) {
         return switch (name) {
             case "unspecified" -> CRLReason.unspecified;

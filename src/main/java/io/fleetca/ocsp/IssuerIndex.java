@@ -21,8 +21,9 @@ import jakarta.inject.Inject;
 
 /**
  * Finds the issuing CA a CertID names (RFC 6960 §4.1.1: hashes of the issuer's name and of its
- * public key), for CertIDs hashed with SHA-1, SHA-256, SHA-384 or SHA-512. Only issuing CAs (those
- * with a parent) are served: their certificates are the ones in the ledger.
+ * public key), for CertIDs hashed with SHA-1, SHA-256, SHA-384 or SHA-512. Every CA is served: issuing CAs
+ * answer for the certificates they issue, roots for the issuing CAs' certificates (ledger rows of the root),
+ * so a validator checking the whole path below the trust anchor gets an answer for each link.
  */
 @ApplicationScoped
 public class IssuerIndex {
@@ -33,7 +34,10 @@ public class IssuerIndex {
             NISTObjectIdentifiers.id_sha384, "SHA-384",
             NISTObjectIdentifiers.id_sha512, "SHA-512");
 
-    /** A miss reloads the CA list at most this often (misses are cheap for anyone to cause). */
+    /**
+     * A miss reloads the CA list at most this often (misses are cheap for anyone to cause), or at once after
+     * this instance created a CA; a CA created by another instance is served within this time.
+     */
     private static final Duration RELOAD_AT_MOST_EVERY = Duration.ofSeconds(10);
 
     @Inject
@@ -42,25 +46,27 @@ public class IssuerIndex {
     @Inject
     Clock clock;
 
-    private volatile Map<String, LoadedCa> index = Map.of();
+    /** CertID issuer hashes to CA ids; the CA itself comes from the directory (its state may change). */
+    private volatile Map<String, String> index = Map.of();
     private volatile Instant loadedAt = Instant.EPOCH;
+    /** CaDirectory#changes when the index was built: a CA created here is indexed on the next miss. */
+    private volatile long indexedChanges = -1;
 
     public Optional<LoadedCa> find(CertificateID id) {
         String key = key(id.getHashAlgOID(), id.getIssuerNameHash(), id.getIssuerKeyHash());
-        LoadedCa ca = index.get(key);
-        if (ca == null && !clock.instant().isBefore(loadedAt.plus(RELOAD_AT_MOST_EVERY))) {
+        String caId = index.get(key);
+        if (caId == null && (indexedChanges != cas.changes()
+                || !clock.instant().isBefore(loadedAt.plus(RELOAD_AT_MOST_EVERY)))) {
             reload();
-            ca = index.get(key);
+            caId = index.get(key);
         }
-        return Optional.ofNullable(ca);
+        return caId == null ? Optional.empty() : cas.find(caId);
     }
 
     private synchronized void reload() {
-        Map<String, LoadedCa> fresh = new HashMap<>();
+        long changes = cas.changes();
+        Map<String, String> fresh = new HashMap<>();
         for (LoadedCa ca : cas.list()) {
-            if (ca.record().parentId() == null) {
-                continue;
-            }
             try {
                 byte[] name = ca.certificate().getSubject().getEncoded(ASN1Encoding.DER);
                 byte[] key = ca.certificate().getSubjectPublicKeyInfo().getPublicKeyData().getBytes();
@@ -68,7 +74,7 @@ public class IssuerIndex {
                     MessageDigest md = MessageDigest.getInstance(d.getValue());
                     byte[] nameHash = md.digest(name);
                     byte[] keyHash = md.digest(key);
-                    fresh.put(key(d.getKey(), nameHash, keyHash), ca);
+                    fresh.put(key(d.getKey(), nameHash, keyHash), ca.id());
                 }
             } catch (java.io.IOException | NoSuchAlgorithmException e) {
                 throw new IllegalStateException("indexing CA " + ca.id() + " failed", e);
@@ -76,6 +82,7 @@ public class IssuerIndex {
         }
         index = Map.copyOf(fresh);
         loadedAt = clock.instant();
+        indexedChanges = changes;
     }
 
     private static String key(ASN1ObjectIdentifier algorithm, byte[] nameHash, byte[] keyHash) {

@@ -1,10 +1,11 @@
 package io.fleetca.ocsp;
 
 import io.fleetca.ca.LoadedCa;
+import io.fleetca.ca.OcspStatuses;
+import io.fleetca.registry.PreproducedOcspStore;
 import io.fleetca.ca.ResponderCertificates;
 import io.fleetca.common.FleetCaException;
 import io.fleetca.common.ProblemType;
-import io.fleetca.common.RevocationReasons;
 import io.fleetca.common.SerialNumber;
 import io.fleetca.common.Text;
 import io.fleetca.registry.CertificateState;
@@ -29,17 +30,16 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.ocsp.BasicOCSPResp;
 import org.bouncycastle.cert.ocsp.BasicOCSPRespBuilder;
 import org.bouncycastle.cert.ocsp.CertificateID;
-import org.bouncycastle.cert.ocsp.CertificateStatus;
 import org.bouncycastle.cert.ocsp.OCSPException;
 import org.bouncycastle.cert.ocsp.OCSPReq;
 import org.bouncycastle.cert.ocsp.OCSPRespBuilder;
 import org.bouncycastle.cert.ocsp.Req;
-import org.bouncycastle.cert.ocsp.RevokedStatus;
-import org.bouncycastle.cert.ocsp.UnknownStatus;
 import org.jboss.logging.Logger;
 
 /**
- * Answers OCSP requests (RFC 6960) from the ledger, signed by the issuing CA's delegated responder.
+ * Answers OCSP requests (RFC 6960) from the ledger, signed by the CA's delegated responder (issuing CAs for
+ * device certificates, roots for the issuing CAs' certificates), or with a response pre-produced at a key
+ * ceremony for a root whose key may be offline.
  * <ul>
  *   <li>good / revoked (time, reason) / unknown for a serial the CA never issued (§2.2);</li>
  *   <li>unauthorized when a CertID names an issuer FleetCA does not serve, or the certificates of one
@@ -71,6 +71,9 @@ public class OcspResponder {
     IssuanceLedger ledger;
 
     @Inject
+    PreproducedOcspStore preproduced;
+
+    @Inject
     OcspConfig config;
 
     @Inject
@@ -91,6 +94,11 @@ public class OcspResponder {
             count(r.status == OCSPRespBuilder.MALFORMED_REQUEST ? "malformed" : "unauthorized");
             return status(r.status);
         } catch (FleetCaException e) {
+            if (e.type() == ProblemType.CA_REVOKED) {
+                // RFC 6960 §2.3: the CA was revoked and its last responder has expired; nobody answers for it.
+                count("unauthorized");
+                return status(OCSPRespBuilder.UNAUTHORIZED);
+            }
             if (e.type() != ProblemType.KEY_STORE_UNAVAILABLE) {
                 throw e;
             }
@@ -131,10 +139,10 @@ public class OcspResponder {
             }
             ca = found;
         }
-        Responders.Responder responder = responders.forCa(ca);
         if (nonce == null && list.length == 1) {
-            return cachedOrSigned(ca, responder, list[0].getCertID());
+            return cachedOrSigned(ca, list[0].getCertID());
         }
+        Responders.Responder responder = responders.forCa(ca);
         count(nonce == null ? "multiple" : "nonce");
         CertificateID[] ids = new CertificateID[list.length];
         Optional<CertificateState>[] states = lookup(ca, list, ids);
@@ -151,12 +159,29 @@ public class OcspResponder {
         return states;
     }
 
-    private OcspAnswer cachedOrSigned(LoadedCa ca, Responders.Responder responder, CertificateID id) {
+    /**
+     * A single CertID without a nonce: a pre-produced response (RFC 6960 §2.5) for a CA that has them, else a
+     * cached one, else freshly signed and cached. Both kinds are keyed by the request's exact DER CertID, so
+     * the answer always repeats the requester's own CertID (§4.2.2.3: hash algorithm parameters included),
+     * and used only while the ledger state they were made for still holds.
+     */
+    private OcspAnswer cachedOrSigned(LoadedCa ca, CertificateID id) {
         Optional<CertificateState> state = state(ca, id.getSerialNumber());
-        String fingerprint = state.map(s -> s.status() + "/" + s.revocationSeq()).orElse("none");
-        String key = ca.id() + "/" + id.getHashAlgOID().getId() + "/" + id.getSerialNumber().toString(16);
-        Cached cached = cache.get(key);
+        String fingerprint = state.map(CertificateState::fingerprint).orElse(CertificateState.NONE);
+        byte[] certId = encoded(id);
         Instant now = clock.instant();
+        if (ca.record().parentId() == null) {
+            Optional<OcspAnswer> pre = preproduced.find(ca.id(), certId)
+                    .filter(p -> p.state().equals(fingerprint) && !now.isBefore(p.thisUpdate()) && now.isBefore(p.nextUpdate()))
+                    .map(p -> new OcspAnswer(p.der(), true, p.thisUpdate(), p.nextUpdate(), etag(p.der())));
+            if (pre.isPresent()) {
+                count("pre_produced");
+                return pre.get();
+            }
+        }
+        Responders.Responder responder = responders.forCa(ca);
+        String key = ca.id() + "/" + java.util.HexFormat.of().formatHex(certId);
+        Cached cached = cache.get(key);
         if (cached != null && cached.state.equals(fingerprint) && cached.responderAlias.equals(responder.keyAlias())
                 && now.isBefore(cached.answer.thisUpdate().plus(config.responseValidity().dividedBy(2)))) {
             count("cache_hit");
@@ -172,6 +197,14 @@ public class OcspResponder {
         return fresh;
     }
 
+    private static byte[] encoded(CertificateID id) {
+        try {
+            return id.toASN1Primitive().getEncoded(org.bouncycastle.asn1.ASN1Encoding.DER);
+        } catch (IOException e) {
+            throw new Refusal(OCSPRespBuilder.MALFORMED_REQUEST);
+        }
+    }
+
     private Optional<CertificateState> state(LoadedCa ca, BigInteger serial) {
         if (serial.signum() <= 0 || serial.bitLength() > 159) {
             return Optional.empty(); // not a serial FleetCA could have issued (RFC 5280 §4.1.2.2)
@@ -185,7 +218,7 @@ public class OcspResponder {
         Instant nextUpdate = now.plus(config.responseValidity());
         BasicOCSPRespBuilder builder = new BasicOCSPRespBuilder(responder.responderId());
         for (int i = 0; i < ids.length; i++) {
-            builder.addResponse(ids[i], status(states[i]), Date.from(now), Date.from(nextUpdate), null);
+            builder.addResponse(ids[i], OcspStatuses.of(states[i]), Date.from(now), Date.from(nextUpdate), null);
         }
         if (nonce != null) {
             builder.setResponseExtensions(new Extensions(nonce)); // RFC 8954 §2: echo the request's nonce
@@ -203,18 +236,6 @@ public class OcspResponder {
         } catch (IOException e) {
             throw new IllegalStateException("encoding the OCSP response failed", e);
         }
-    }
-
-    private static CertificateStatus status(Optional<CertificateState> state) {
-        if (state.isEmpty() || state.get().status() == io.fleetca.registry.CertificateStatus.RESERVED) {
-            return new UnknownStatus(); // RFC 6960 §2.2: never issued by this CA
-        }
-        CertificateState s = state.get();
-        if (s.status() == io.fleetca.registry.CertificateStatus.REVOKED) {
-            Date at = Date.from(s.revokedAt());
-            return "unspecified".equals(s.reason()) ? new RevokedStatus(at) : new RevokedStatus(at, RevocationReasons.code(s.reason()));
-        }
-        return CertificateStatus.GOOD;
     }
 
     private static void checkNonce(Extension nonce) {

@@ -29,7 +29,7 @@ import org.bouncycastle.operator.bc.BcDigestCalculatorProvider;
 import org.jboss.logging.Logger;
 
 /**
- * The current delegated responder of each issuing CA. A responder is created on first use and
+ * The current delegated responder of each CA (roots answer for their issuing CAs' certificates). A responder is created on first use and
  * replaced once less than fleetca.ocsp.responder-renew-before of it is left (checked hourly and on
  * use); the database decides which instance creates it, so all instances sign with the same one.
  */
@@ -62,22 +62,24 @@ public class Responders {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Responder> current = new ConcurrentHashMap<>();
 
-    /** The CA's responder; tryLater (503 type) if none can be had now. */
+    /**
+     * The CA's responder; tryLater (503 type) if none can be had now, CA_REVOKED once a revoked CA's last
+     * responder has expired (a revoked CA certifies no new responder).
+     */
     public Responder forCa(LoadedCa ca) {
         Responder r = current.get(ca.id());
         if (r != null && isCurrent(r.notAfter(), ca, clock.instant())) {
             return r;
         }
-        return refresh(ca).orElseThrow(() -> new FleetCaException(ProblemType.KEY_STORE_UNAVAILABLE,
+        return refresh(ca).orElseThrow(() -> ca.record().revoked()
+                ? new FleetCaException(ProblemType.CA_REVOKED, "CA " + ca.id() + " was revoked")
+                : new FleetCaException(ProblemType.KEY_STORE_UNAVAILABLE,
                 "no OCSP responder certificate is available for CA " + ca.id(), Duration.ofSeconds(5)));
     }
 
     @Scheduled(every = "1h", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void renewAll() {
         for (LoadedCa ca : cas.list()) {
-            if (ca.record().parentId() == null) {
-                continue;
-            }
             try {
                 refresh(ca);
                 removeExpiredKeys(ca);
@@ -100,6 +102,9 @@ public class Responders {
     }
 
     private void create(LoadedCa ca, Instant now) {
+        if (ca.record().revoked()) {
+            return; // a revoked CA issues nothing more, responder certificates included
+        }
         SerialNumber serial = SerialNumber.random(random);
         String alias = certificates.aliasFor(ca.id(), serial.hex());
         Instant notBefore = now.minus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.SECONDS);

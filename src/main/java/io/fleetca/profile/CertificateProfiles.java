@@ -13,8 +13,11 @@ import java.util.TreeMap;
 public class CertificateProfiles {
 
     private static final Set<String> KNOWN_EKUS = Set.of("clientAuth", "serverAuth");
-    /** Profiles FleetCA defines in code (station TLS client certificates, its EST TLS server certificate). */
-    public static final Set<String> RESERVED_NAMES = Set.of("station", "tls-server");
+    /**
+     * Profiles FleetCA defines in code (station TLS client certificates, its EST TLS server certificate) and
+     * the ledger name of CA certificates.
+     */
+    public static final Set<String> RESERVED_NAMES = Set.of("station", "tls-server", "ca");
 
     private final Map<String, CertificateProfile> byName = new TreeMap<>();
 

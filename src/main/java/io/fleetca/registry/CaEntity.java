@@ -27,8 +27,13 @@ class CaEntity {
     String sha256;
     @Column(name = "created_at")
     Instant createdAt;
+    @Column(name = "revoked_at")
+    Instant revokedAt;
+    @Column(name = "revocation_reason")
+    String revocationReason;
 
     CaRecord toRecord() {
-        return new CaRecord(id, parentId, subject, keyAlias, keyAlgorithm, notBefore, notAfter, certificateDer, sha256, createdAt);
+        return new CaRecord(id, parentId, subject, keyAlias, keyAlgorithm, notBefore, notAfter, certificateDer, sha256, createdAt,
+                revokedAt, revocationReason);
     }
 }

@@ -29,6 +29,16 @@ public class CaRegistry {
         cas.persist(e);
     }
 
+    /** A CA certified again with the same key: its current certificate and validity change. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void replaceCertificate(CaRecord ca) {
+        CaEntity e = cas.findById(ca.id(), jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        e.notBefore = ca.notBefore();
+        e.notAfter = ca.notAfter();
+        e.certificateDer = ca.certificateDer();
+        e.sha256 = ca.sha256();
+    }
+
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<CaRecord> find(String id) {
         return cas.findByIdOptional(id).map(CaEntity::toRecord);

@@ -1,5 +1,7 @@
 package io.fleetca.registry;
 
+import io.fleetca.common.FleetCaException;
+import io.fleetca.common.ProblemType;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -58,6 +60,9 @@ public class IssuanceLedger {
     }
 
     private ReservationOutcome reserveInTransaction(SerialReservation r, Instant now) {
+        if (issuerRevoked(r.issuerId())) {
+            return ReservationOutcome.ISSUER_REVOKED;
+        }
         if (r.deviceId() == null) {
             return reserveForNoDevice(r, now);
         }
@@ -119,10 +124,21 @@ public class IssuanceLedger {
         return inserted == 1 ? ReservationOutcome.RESERVED : ReservationOutcome.SERIAL_TAKEN;
     }
 
+    /** RFC 5280 §5.3.1: keyCompromise, and cACompromise for a CA's key, mean the private key is known to others. */
     private boolean compromised(String spkiSha256) {
         return ((Number) em.createNativeQuery("SELECT COUNT(*) FROM certificate WHERE spki_sha256 = ?1"
-                        + " AND status = 'REVOKED' AND revocation_reason = 'keyCompromise'")
+                        + " AND status = 'REVOKED' AND revocation_reason IN ('keyCompromise', 'cACompromise')")
                 .setParameter(1, spkiSha256).getSingleResult()).longValue() > 0;
+    }
+
+    /**
+     * Whether the CA's certificates were revoked (CaLedger#revoke sets it). A plain read, in the reservation
+     * and again in the recording transaction: a revocation committed before the record commits is seen, and
+     * one committed after it orders the certificate before the revocation, which revokes it with its CA.
+     */
+    private boolean issuerRevoked(String issuerId) {
+        return !em.createNativeQuery("SELECT id FROM certificate_authority WHERE id = ?1 AND revoked_at IS NOT NULL")
+                .setParameter(1, issuerId).getResultList().isEmpty();
     }
 
     /**
@@ -133,6 +149,10 @@ public class IssuanceLedger {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public java.util.Optional<CertificateRecord> recordIssued(String issuerId, String serial, byte[] der, Instant now) {
+        if (issuerRevoked(issuerId)) {
+            // Rolls the recording transaction back: the signed certificate is discarded and never leaves.
+            throw new FleetCaException(ProblemType.CA_REVOKED, "issuing CA " + issuerId + " was revoked; it issues nothing more");
+        }
         CertificateEntity e = certificates.find("issuerId = ?1 and serial = ?2", issuerId, serial).singleResult();
         if (e.deviceId != null) {
             String deviceStatus = (String) em.createNativeQuery("SELECT status FROM device WHERE id = ?1 FOR UPDATE")

@@ -118,10 +118,12 @@ public class RevocationLedger {
 
     /**
      * Certificates a revocation may change: issued ones, and held ones becoming permanently revoked
-     * (RFC 5280 §5.3.1: a hold may be replaced by a final reason). Parameter 3 is the new reason.
+     * (RFC 5280 §5.3.1: a hold may be replaced by a final reason), never CA certificates. Parameter 3 is the new reason.
      */
     private static final String REVOCABLE =
-            "(status = 'ISSUED' OR (status = 'REVOKED' AND revocation_reason = 'certificateHold' AND ?3 <> 'certificateHold'))";
+            "(status = 'ISSUED' OR (status = 'REVOKED' AND revocation_reason = 'certificateHold' AND ?3 <> 'certificateHold'))"
+            // CA certificates are revoked only with their CA (CaLedger#revoke), never by these bulk paths.
+            + " AND profile <> 'ca'";
 
     /**
      * Revokes, in one pass per criterion and all inside the caller's transaction, every unexpired

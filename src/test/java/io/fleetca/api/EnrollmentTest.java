@@ -96,12 +96,12 @@ class EnrollmentTest {
         assertTrue(ExtendedKeyUsage.fromExtensions(cert.getExtensions()).hasKeyPurposeId(KeyPurposeId.id_kp_clientAuth));
         assertFalse(BasicConstraints.fromExtensions(cert.getExtensions()).isCA());
         CRLDistPoint cdp = CRLDistPoint.fromExtensions(cert.getExtensions());
-        assertEquals("http://fleetca.test/crl/dev-issuing.crl", uri(GeneralNames.getInstance(
+        assertEquals("http://localhost:8081/crl/dev-issuing.crl", uri(GeneralNames.getInstance(
                 cdp.getDistributionPoints()[0].getDistributionPoint().getName()).getNames()[0]));
         AccessDescription[] aia = AuthorityInformationAccess.fromExtensions(cert.getExtensions()).getAccessDescriptions();
         assertEquals(AccessDescription.id_ad_ocsp, aia[0].getAccessMethod());
-        assertEquals("http://fleetca.test/ocsp", uri(aia[0].getAccessLocation()));
-        assertEquals("http://fleetca.test/api/v1/cas/dev-issuing/certificate", uri(aia[1].getAccessLocation()));
+        assertEquals("http://localhost:8081/ocsp", uri(aia[0].getAccessLocation()));
+        assertEquals("http://localhost:8081/api/v1/cas/dev-issuing/certificate", uri(aia[1].getAccessLocation()));
 
         // An independent implementation accepts the chain for TLS client authentication.
         Path leaf = Openssl.write(r.path("certificate"));

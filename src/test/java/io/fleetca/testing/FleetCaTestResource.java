@@ -46,7 +46,14 @@ public class FleetCaTestResource implements QuarkusTestResourceLifecycleManager 
                     Map.entry("fleetca.keys.pkcs11.pin-file", PIN_FILE.toString()),
                     Map.entry("fleetca.bootstrap.enabled", "true"),
                     Map.entry("fleetca.auth.admin-jwks", TestTokens.ADMIN_JWKS.toString()),
-                    Map.entry("fleetca.public-url", "http://fleetca.test"),
+                    // The test server itself, so the JDK's and openssl's revocation checks can follow the URLs
+                    // written into certificates (AIA OCSP, CRL distribution points).
+                    Map.entry("fleetca.public-url", "http://localhost:8081"),
+                    // Hierarchies of FullChainRevocationTest's own (it creates the CAs).
+                    Map.entry("fleetca.profiles.chain-a.validity", "P1D"),
+                    Map.entry("fleetca.profiles.chain-a.issuer", "chain-issuing-a"),
+                    Map.entry("fleetca.profiles.chain-b.validity", "P1D"),
+                    Map.entry("fleetca.profiles.chain-b.issuer", "chain-issuing-b"),
                     // Tests wait for CRLs: publish within 2 s of a revocation (the default is 60 s).
                     Map.entry("fleetca.crl.publish-delay", "PT2S"),
                     // EST on loopback, on a port of its own.
