@@ -30,6 +30,12 @@ public class CaLedgerBackfill {
     CaLedger ledger;
 
     void onStart(@Observes @Priority(10) StartupEvent event) {
+        backfill();
+    }
+
+    /** Returns how many CA certificates were added to their parent's ledger. */
+    public int backfill() {
+        int count = 0;
         for (LoadedCa ca : directory.list()) {
             if (ca.record().parentId() == null) {
                 continue;
@@ -41,6 +47,7 @@ public class CaLedgerBackfill {
                         cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant(), cert.getEncoded(),
                         ca.record().createdAt());
                 if (added) {
+                    count++;
                     LOG.infof("CA certificate of %s recorded in the ledger of %s; certify it again"
                             + " (POST /api/v1/cas/%s/recertify) to give it CRL and OCSP pointers", ca.id(),
                             ca.record().parentId(), ca.id());
@@ -49,5 +56,6 @@ public class CaLedgerBackfill {
                 throw new IllegalStateException("encoding the certificate of CA " + ca.id() + " failed", e);
             }
         }
+        return count;
     }
 }

@@ -79,6 +79,33 @@ class FullChainRevocationTest {
                 .body("status", equalTo("ISSUED"));
     }
 
+    @jakarta.inject.Inject
+    io.fleetca.ca.CaLedgerBackfill backfill;
+
+    @jakarta.inject.Inject
+    javax.sql.DataSource dataSource;
+
+    @Test
+    void caCertificatesFromBeforeTheLedgerAreRecordedAtStart() throws Exception {
+        Fixtures.admin("/api/v1/cas", Map.of("id", "chain-legacy-root", "subject", "CN=Legacy Root " + UUID.randomUUID()))
+                .then().statusCode(201);
+        Fixtures.admin("/api/v1/cas", Map.of("id", "chain-legacy", "subject", "CN=Legacy Issuing", "parentId",
+                "chain-legacy-root")).then().statusCode(201);
+        String serial = caCertificate("chain-legacy").getSerialNumber().toString(16);
+        // As a database from before this release has it: the CA, no ledger row for its certificate.
+        try (var c = dataSource.getConnection(); var s = c.prepareStatement(
+                "DELETE FROM certificate WHERE issuer_id = 'chain-legacy-root' AND serial = ?")) {
+            s.setString(1, serial);
+            assertEquals(1, s.executeUpdate());
+        }
+        given().header("Authorization", TestTokens.auditor()).when().get("/api/v1/certificates/" + serial)
+                .then().statusCode(404);
+        assertEquals(1, backfill.backfill());
+        assertEquals(0, backfill.backfill(), "idempotent");
+        given().header("Authorization", TestTokens.auditor()).when().get("/api/v1/certificates/" + serial)
+                .then().statusCode(200).body("status", equalTo("ISSUED")).body("profile", equalTo("ca"));
+    }
+
     @Test
     void javaValidatesTheWholePathWithOcspAndWithCrls() throws Exception {
         createHierarchy("a");
