@@ -43,6 +43,7 @@ public class AuditResource {
     public Dtos.AuditVerification verify(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         auth.reader(authorization);
         AuditLog.Verification v = log.verify();
-        return new Dtos.AuditVerification(v.intact(), v.eventsChecked(), v.firstBrokenSeq().orElse(null), v.reason());
+        return new Dtos.AuditVerification(v.intact(), v.eventsChecked(), v.firstBrokenSeq().orElse(null), v.reason(),
+                v.checkpointsChecked(), v.lastCheckpoint().map(Dtos.CheckpointView::of).orElse(null), v.unsealed());
     }
 }

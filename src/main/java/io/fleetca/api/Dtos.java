@@ -86,7 +86,7 @@ final class Dtos {
 
     record PageView<T>(List<T> items, long total, int page, int size) {}
 
-    record AuditEventView(long seq, Instant occurredAt, String actor, String action, String target, String details,
+    record AuditEventView(Long seq, Instant occurredAt, String actor, String action, String target, String details,
                           String prevHash, String hash) {
         static AuditEventView of(AuditEventRecord e) {
             return new AuditEventView(e.seq(), e.occurredAt(), e.actor(), e.action(), e.target(), e.details(),
@@ -94,5 +94,14 @@ final class Dtos {
         }
     }
 
-    record AuditVerification(boolean intact, long eventsChecked, Long firstBrokenSeq, String reason) {}
+    record AuditVerification(boolean intact, long eventsChecked, Long firstBrokenSeq, String reason,
+                             long checkpointsChecked, CheckpointView lastCheckpoint, long unsealed) {}
+
+    /** A signed checkpoint of the audit chain: an auditor who keeps one can later prove the chain was cut. */
+    record CheckpointView(long seq, String hash, Instant signedAt, String keyAlias, String algorithm, String signature) {
+        static CheckpointView of(io.fleetca.registry.AuditStore.Checkpoint c) {
+            return new CheckpointView(c.seq(), c.hash(), c.signedAt(), c.keyAlias(), c.algorithm(),
+                    java.util.Base64.getEncoder().encodeToString(c.signature()));
+        }
+    }
 }

@@ -21,6 +21,12 @@ public interface CaKeyStore {
     /** Signs {@code data} with the key stored under {@code alias}. */
     byte[] sign(String alias, String signatureAlgorithm, byte[] data);
 
+    /**
+     * The public key of the key stored under {@code alias}, read from the store itself (its certificate
+     * entry), so a verifier never has to trust a copy kept elsewhere.
+     */
+    PublicKey publicKey(String alias);
+
     /** True when the store answers and can sign; used by readiness. */
     boolean isAvailable();
 

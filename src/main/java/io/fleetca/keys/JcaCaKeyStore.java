@@ -150,6 +150,20 @@ abstract class JcaCaKeyStore implements CaKeyStore {
         }
     }
 
+    @Override
+    public PublicKey publicKey(String alias) {
+        Connection c = connection();
+        try {
+            java.security.cert.Certificate certificate = c.keyStore().getCertificate(alias);
+            if (certificate == null) {
+                throw new IllegalStateException("no certificate under alias " + alias);
+            }
+            return certificate.getPublicKey();
+        } catch (GeneralSecurityException | java.security.ProviderException e) {
+            throw dropped(c, "reading a public key failed: " + e.getMessage(), e);
+        }
+    }
+
     private static byte[] sign(Provider provider, PrivateKey key, String algorithm, byte[] data)
             throws GeneralSecurityException {
         Signature signature = provider == null ? Signature.getInstance(algorithm) : Signature.getInstance(algorithm, provider);
