@@ -86,6 +86,24 @@ public class RevocationLedger {
                 .setParameter(1, at).setParameter(2, issuerId).setParameter(3, serial).executeUpdate();
     }
 
+    /**
+     * The station's issued certificates of this profile (certificates of no device) other than
+     * {@code except} that are not yet scheduled for supersession, locked until the transaction ends.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public List<CertificateRecord> lockLiveOfStation(String stationId, String profile, String except) {
+        List<?> ids = em.createNativeQuery("SELECT id FROM certificate WHERE station_id = ?1 AND device_id IS NULL"
+                        + " AND profile = ?2 AND status = 'ISSUED' AND revoke_after IS NULL AND serial <> ?3 ORDER BY id FOR UPDATE")
+                .setParameter(1, stationId).setParameter(2, profile).setParameter(3, except).getResultList();
+        List<CertificateRecord> out = new ArrayList<>();
+        for (Object id : ids) {
+            CertificateEntity e = certificates.findById(((Number) id).longValue());
+            em.refresh(e);
+            out.add(e.toRecord());
+        }
+        return out;
+    }
+
     /** Issued certificates whose scheduled supersession is due, oldest first, at most {@code limit}. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<CertificateRecord> supersessionsDue(Instant now, int limit) {
