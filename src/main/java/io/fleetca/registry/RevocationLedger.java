@@ -40,6 +40,21 @@ public class RevocationLedger {
         return ((Number) em.createNativeQuery("SELECT seq FROM revocation_clock WHERE id = 1").getSingleResult()).longValue();
     }
 
+    /**
+     * The revocation clock value of the last change (revoke, release, reason upgrade) to a certificate this
+     * CA issued, 0 if none: the per-CA change mark that makes only this CA's CRLs due. Derived from the
+     * ledger rows themselves (every change stamps revocation_seq; index certificate_issuer_revocation_seq_idx
+     * makes this one index probe), so no change path can forget to bump it and no extra row is written.
+     * Committed changes only: a change with a value at most a CRL snapshot's clock value is in that snapshot
+     * (see {@link #nextChange()}). Any other revocation state listed on this CA's CRLs must be counted here too.
+     */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public long lastChangeOf(String caId) {
+        Object max = em.createNativeQuery("SELECT MAX(revocation_seq) FROM certificate WHERE issuer_id = ?1")
+                .setParameter(1, caId).getSingleResult();
+        return max == null ? 0 : ((Number) max).longValue();
+    }
+
     /** The certificate row, locked until the transaction ends. */
     @Transactional(Transactional.TxType.MANDATORY)
     public Optional<CertificateRecord> lock(String issuerId, String serial) {
