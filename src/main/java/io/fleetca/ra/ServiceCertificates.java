@@ -117,7 +117,7 @@ public class ServiceCertificates {
         try {
             issued = issuer.issue(new IssuanceRequest(station.id(), STATION, ca, key, spkiSha256,
                     type == DeviceKeyType.RSA, station.id(), List.of()),
-                    () -> change[0] = supersession.begin(grace),
+                    () -> change[0] = supersession.begin(),
                     record -> {
                         audit.append(new AuditEvent(actor, "certificate.issued", "certificate:" + record.serial(),
                                 Json.object("station", station.id(), "profile", STATION.name(), "issuer", record.issuerId(),

@@ -32,12 +32,13 @@ public class Supersession {
     Clock clock;
 
     /**
-     * The first step of the recording transaction when the predecessors are revoked at once: takes the
-     * revocation clock before any certificate row is locked (the order revocations lock in: clock, device,
-     * certificates). Returns the change number to pass to {@link #supersedeStation}; -1 with a grace period.
+     * The first step of the recording transaction: takes the revocation clock before any certificate row is
+     * locked (the order revocations lock in: clock, device, certificates). It also serializes the recording
+     * of station certificates, so two concurrent requests of one station cannot each miss the other and both
+     * stay valid. Returns the change number to pass to {@link #supersedeStation}.
      */
-    public long begin(Duration grace) {
-        return immediate(grace) ? ledger.nextChange() : -1;
+    public long begin() {
+        return ledger.nextChange();
     }
 
     /** Supersedes the station's other live certificates of {@code successor}'s profile; returns their serials. */
