@@ -169,7 +169,7 @@ public class CertificateIssuer {
                 case RESERVED -> { return serial; }
                 case SERIAL_TAKEN -> { /* 2^-127 odds; draw again */ }
                 case KEY_BOUND_TO_OTHER_DEVICE -> throw new FleetCaException(ProblemType.KEY_REUSE,
-                        "this public key is already certified for another device");
+                        "this public key is already certified for another device, station or FleetCA service");
                 case KEY_COMPROMISED -> throw new FleetCaException(ProblemType.COMPROMISED_KEY,
                         "a certificate for this public key was revoked for keyCompromise; generate a new key");
                 case DEVICE_DECOMMISSIONED -> throw new FleetCaException(ProblemType.DEVICE_DECOMMISSIONED,

@@ -215,9 +215,10 @@ public class EnrollmentService {
         if (profile.renewalKey() == RenewalKey.SAME && !sameKey) {
             throw new FleetCaException(ProblemType.BAD_PUBLIC_KEY, "profile " + profile.name() + " renews the same key only");
         }
-        Optional<String> owner = ledger.deviceOfKey(spkiSha256);
-        if (owner.isPresent() && !owner.get().equals(device.id())) {
-            throw new FleetCaException(ProblemType.KEY_REUSE, "this public key is already certified for another device");
+        Optional<io.fleetca.registry.KeyOwner> owner = ledger.keyOwner(spkiSha256);
+        if (owner.isPresent() && !owner.get().isDevice(device.id())) {
+            throw new FleetCaException(ProblemType.KEY_REUSE, "this public key is already certified for "
+                    + owner.get().describe() + "; use a key of its own");
         }
         LoadedCa issuingCa = cas.issuerFor(profile.issuer()).orElseThrow(() -> new FleetCaException(
                 ProblemType.CONFLICT, "no issuing CA is configured for profile " + profile.name()));
@@ -343,9 +344,10 @@ public class EnrollmentService {
         DeviceKeyType keyType = PublicKeyPolicy.check(spki, profile);
         String spkiSha256 = sha256(spki);
 
-        Optional<String> owner = ledger.deviceOfKey(spkiSha256);
-        if (owner.isPresent() && !owner.get().equals(request.deviceId())) {
-            throw new FleetCaException(ProblemType.KEY_REUSE, "this public key is already certified for another device");
+        Optional<io.fleetca.registry.KeyOwner> owner = ledger.keyOwner(spkiSha256);
+        if (owner.isPresent() && !owner.get().isDevice(request.deviceId())) {
+            throw new FleetCaException(ProblemType.KEY_REUSE, "this public key is already certified for "
+                    + owner.get().describe() + "; use a key of its own");
         }
         Instant now = clock.instant();
         Optional<CertificateRecord> existing = ledger.issuedFor(request.deviceId(), spkiSha256, profile.name()).stream()

@@ -42,8 +42,9 @@ public interface RaConfig {
         Duration renewalAfterExpiry();
 
         /**
-         * How long a certificate superseded by a re-enrollment stays valid before it is revoked (superseded),
-         * for devices that switch over gradually. PT0S (default): revoked with the new one's issuance.
+         * How long a certificate superseded by a re-enrollment (or a station certificate by the station's next
+         * one) stays valid before it is revoked (superseded), for devices and stations that switch over
+         * gradually. PT0S (default): revoked with the new one's issuance.
          */
         @WithDefault("PT0S")
         Duration supersededGrace();

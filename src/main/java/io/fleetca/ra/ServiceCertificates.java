@@ -13,10 +13,17 @@ import io.fleetca.common.ProblemType;
 import io.fleetca.profile.CertificateProfile;
 import io.fleetca.profile.DeviceKeyType;
 import io.fleetca.profile.RenewalKey;
+import io.fleetca.registry.IssuanceLedger;
+import io.fleetca.registry.KeyOwner;
+import io.fleetca.registry.RateWindows;
 import io.fleetca.registry.StationRecord;
+import io.fleetca.revocation.Supersession;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -57,9 +64,29 @@ public class ServiceCertificates {
     @Inject
     AuditLog audit;
 
+    @Inject
+    IssuanceLedger keys;
+
+    @Inject
+    RateWindows rates;
+
+    @Inject
+    Supersession supersession;
+
+    @Inject
+    Clock clock;
+
     /**
-     * A TLS client certificate for an enabled station, for the key in its CSR (proof of possession and
-     * key policy as for devices; the key may not be a device's). The subject is CN=station id.
+     * A TLS client certificate for an enabled station, for the key in its CSR. The subject is CN=station id.
+     * <ol>
+     *   <li>proof of possession and key policy as for devices;</li>
+     *   <li>the key is bound to this station in the key-reuse ledger: never a device's, another station's
+     *       or FleetCA's own (and a station key is never certified for a device later);</li>
+     *   <li>each certificate counts against the station's hourly rate, as an enrollment does (the unit is
+     *       given back when no certificate results);</li>
+     *   <li>the new certificate supersedes the station's earlier ones, in the transaction that records it:
+     *       revoked (superseded) at once, or after fleetca.enrollment.superseded-grace.</li>
+     * </ol>
      */
     public EnrollmentResult station(StationRecord station, String actor, String csrText) {
         if (!station.enabled()) {
@@ -69,13 +96,41 @@ public class ServiceCertificates {
         ProofOfPossession.verify(csr);
         SubjectPublicKeyInfo key = csr.getSubjectPublicKeyInfo();
         DeviceKeyType type = PublicKeyPolicy.check(key, STATION);
+        String spkiSha256 = EnrollmentService.sha256(key);
+        Optional<KeyOwner> owner = keys.keyOwner(spkiSha256);
+        if (owner.isPresent() && !owner.get().isStation(station.id())) {
+            throw new FleetCaException(ProblemType.KEY_REUSE, "this public key is already certified for "
+                    + owner.get().describe() + "; use a key of the station's own");
+        }
         LoadedCa ca = cas.issuerFor(Optional.empty()).orElseThrow(() -> new FleetCaException(ProblemType.CONFLICT,
                 "no issuing CA exists to certify stations"));
-        IssuedCertificate issued = issuer.issue(new IssuanceRequest(station.id(), STATION, ca, key,
-                EnrollmentService.sha256(key), type == DeviceKeyType.RSA, station.id(), List.of()),
-                record -> audit.append(new AuditEvent(actor, "certificate.issued", "certificate:" + record.serial(),
-                        Json.object("station", station.id(), "profile", STATION.name(), "issuer", record.issuerId(),
-                                "notAfter", record.notAfter().toString()))));
+        Instant now = clock.instant();
+        Instant hour = now.truncatedTo(ChronoUnit.HOURS);
+        if (!rates.tryTake(station.id(), hour, station.maxEnrollmentsPerHour())) {
+            throw new FleetCaException(ProblemType.RATE_LIMITED, "station " + station.name() + " has used its "
+                    + station.maxEnrollmentsPerHour() + " enrollments for this hour",
+                    Duration.between(now, hour.plus(Duration.ofHours(1))));
+        }
+        Duration grace = config.enrollment().supersededGrace();
+        long[] change = new long[1];
+        IssuedCertificate issued;
+        try {
+            issued = issuer.issue(new IssuanceRequest(station.id(), STATION, ca, key, spkiSha256,
+                    type == DeviceKeyType.RSA, station.id(), List.of()),
+                    () -> change[0] = supersession.begin(),
+                    record -> {
+                        audit.append(new AuditEvent(actor, "certificate.issued", "certificate:" + record.serial(),
+                                Json.object("station", station.id(), "profile", STATION.name(), "issuer", record.issuerId(),
+                                        "notAfter", record.notAfter().toString())));
+                        supersession.supersedeStation(actor, record, grace, change[0]);
+                    });
+        } catch (RuntimeException e) {
+            rates.giveBack(station.id(), hour);
+            throw e;
+        }
+        if (!issued.created()) {
+            rates.giveBack(station.id(), hour);
+        }
         return new EnrollmentResult(issued.record(), issued.certificate(), issued.chain(), issued.created());
     }
 

@@ -102,9 +102,21 @@ public class IssuanceLedger {
         return insertReserved(r, now);
     }
 
-    /** A certificate of no device: its key must not be a device's key (nor compromised). */
+    /**
+     * A certificate of no device: a station's (stationId set) or FleetCA's own (its EST server's, or a CA
+     * certificate signed by its parent: both kind SERVICE, FleetCA's keys). Its key is bound
+     * to that owner in the key-reuse ledger, as a device key is to its device, so it is never certified
+     * for a device, another station or a service (nor, once compromised, again).
+     */
     private ReservationOutcome reserveForNoDevice(SerialReservation r, Instant now) {
-        if (deviceOfKey(r.spkiSha256()).isPresent()) {
+        KeyOwner.Kind kind = r.stationId() == null ? KeyOwner.Kind.SERVICE : KeyOwner.Kind.STATION;
+        em.createNativeQuery("INSERT INTO device_key (spki_sha256, device_id, owner_kind, station_id, created_at)"
+                        + " VALUES (?1, NULL, ?2, ?3, ?4) ON CONFLICT DO NOTHING")
+                .setParameter(1, r.spkiSha256()).setParameter(2, kind.name()).setParameter(3, r.stationId())
+                .setParameter(4, now).executeUpdate();
+        KeyOwner owner = keyOwner(r.spkiSha256()).orElseThrow();
+        boolean same = kind == KeyOwner.Kind.SERVICE ? owner.kind() == KeyOwner.Kind.SERVICE : owner.isStation(r.stationId());
+        if (!same) {
             return ReservationOutcome.KEY_BOUND_TO_OTHER_DEVICE;
         }
         if (compromised(r.spkiSha256())) {
@@ -192,12 +204,16 @@ public class IssuanceLedger {
         return certificates.list("serial = ?1 order by id", serial).stream().map(CertificateEntity::toRecord).toList();
     }
 
-    /** The device a public key (SHA-256 of its SubjectPublicKeyInfo) is bound to, if any. */
+    /** The owner (device, station or service) a public key (SHA-256 of its SubjectPublicKeyInfo) is bound to, if any. */
     @Transactional(Transactional.TxType.SUPPORTS)
-    public java.util.Optional<String> deviceOfKey(String spkiSha256) {
-        List<?> rows = em.createNativeQuery("SELECT device_id FROM device_key WHERE spki_sha256 = ?1")
+    public java.util.Optional<KeyOwner> keyOwner(String spkiSha256) {
+        List<?> rows = em.createNativeQuery("SELECT owner_kind, device_id, station_id FROM device_key WHERE spki_sha256 = ?1")
                 .setParameter(1, spkiSha256).getResultList();
-        return rows.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of((String) rows.get(0));
+        if (rows.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        Object[] r = (Object[]) rows.get(0);
+        return java.util.Optional.of(new KeyOwner(KeyOwner.Kind.valueOf((String) r[0]), (String) r[1], (String) r[2]));
     }
 
     /** Issued certificates for this key, device and profile, newest first. */

@@ -2,7 +2,10 @@ package io.fleetca.registry;
 
 /** Result of {@link IssuanceLedger#reserve}: only RESERVED committed anything. */
 public enum ReservationOutcome {
-    RESERVED, SERIAL_TAKEN, KEY_BOUND_TO_OTHER_DEVICE, KEY_COMPROMISED, DEVICE_DECOMMISSIONED,
+    RESERVED, SERIAL_TAKEN,
+    /** The key is bound to another owner (device, station or service) in the key-reuse ledger. */
+    KEY_BOUND_TO_OTHER_DEVICE,
+    KEY_COMPROMISED, DEVICE_DECOMMISSIONED,
     /** A valid certificate for the same device, key and profile exists (a retry raced its original). */
     ALREADY_ISSUED,
     /** The same device, key and profile is being signed right now by another request. */

@@ -40,6 +40,21 @@ public class RevocationLedger {
         return ((Number) em.createNativeQuery("SELECT seq FROM revocation_clock WHERE id = 1").getSingleResult()).longValue();
     }
 
+    /**
+     * The revocation clock value of the last change (revoke, release, reason upgrade) to a certificate this
+     * CA issued, 0 if none: the per-CA change mark that makes only this CA's CRLs due. Derived from the
+     * ledger rows themselves (every change stamps revocation_seq; index certificate_issuer_revocation_seq_idx
+     * makes this one index probe), so no change path can forget to bump it and no extra row is written.
+     * Committed changes only: a change with a value at most a CRL snapshot's clock value is in that snapshot
+     * (see {@link #nextChange()}). Any other revocation state listed on this CA's CRLs must be counted here too.
+     */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public long lastChangeOf(String caId) {
+        Object max = em.createNativeQuery("SELECT MAX(revocation_seq) FROM certificate WHERE issuer_id = ?1")
+                .setParameter(1, caId).getSingleResult();
+        return max == null ? 0 : ((Number) max).longValue();
+    }
+
     /** The certificate row, locked until the transaction ends. */
     @Transactional(Transactional.TxType.MANDATORY)
     public Optional<CertificateRecord> lock(String issuerId, String serial) {
@@ -86,6 +101,24 @@ public class RevocationLedger {
                 .setParameter(1, at).setParameter(2, issuerId).setParameter(3, serial).executeUpdate();
     }
 
+    /**
+     * The station's issued certificates of this profile (certificates of no device) other than
+     * {@code except} that are not yet scheduled for supersession, locked until the transaction ends.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public List<CertificateRecord> lockLiveOfStation(String stationId, String profile, String except) {
+        List<?> ids = em.createNativeQuery("SELECT id FROM certificate WHERE station_id = ?1 AND device_id IS NULL"
+                        + " AND profile = ?2 AND status = 'ISSUED' AND revoke_after IS NULL AND serial <> ?3 ORDER BY id FOR UPDATE")
+                .setParameter(1, stationId).setParameter(2, profile).setParameter(3, except).getResultList();
+        List<CertificateRecord> out = new ArrayList<>();
+        for (Object id : ids) {
+            CertificateEntity e = certificates.findById(((Number) id).longValue());
+            em.refresh(e);
+            out.add(e.toRecord());
+        }
+        return out;
+    }
+
     /** Issued certificates whose scheduled supersession is due, oldest first, at most {@code limit}. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<CertificateRecord> supersessionsDue(Instant now, int limit) {
@@ -117,13 +150,13 @@ public class RevocationLedger {
     }
 
     /**
-     * Certificates a revocation may change: issued ones, and held ones becoming permanently revoked
-     * (RFC 5280 §5.3.1: a hold may be replaced by a final reason), never CA certificates. Parameter 3 is the new reason.
+     * Certificates a revocation may change: issued ones, held ones becoming permanently revoked
+     * (RFC 5280 §5.3.1: a hold may be replaced by a final reason), and revoked ones whose reason becomes
+     * keyCompromise (CA/Browser Forum BR §4.9.1.1; no other reason change); never CA certificates, which are
+     * revoked only with their CA (CaLedger#revoke). Parameter 3 is the new reason.
      */
-    private static final String REVOCABLE =
-            "(status = 'ISSUED' OR (status = 'REVOKED' AND revocation_reason = 'certificateHold' AND ?3 <> 'certificateHold'))"
-            // CA certificates are revoked only with their CA (CaLedger#revoke), never by these bulk paths.
-            + " AND profile <> 'ca'";
+    private static final String REVOCABLE = "(status = 'ISSUED' OR (status = 'REVOKED' AND revocation_reason <> ?3"
+            + " AND (revocation_reason = 'certificateHold' OR ?3 = 'keyCompromise'))) AND profile <> 'ca'";
 
     /**
      * Revokes, in one pass per criterion and all inside the caller's transaction, every unexpired
@@ -131,10 +164,12 @@ public class RevocationLedger {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public long revokeMatching(BulkSelection selection, String reason, Instant revokedAt, long change, String jobId) {
-        // A hold made final keeps its revocation date (the base CRL already lists it with that date).
+        // A hold made final, or a reason upgraded to keyCompromise, keeps its revocation date (the base CRL
+        // already lists it with that date) and its invalidity date.
         String set = "UPDATE certificate SET revoked_at = CASE WHEN status = 'REVOKED' THEN revoked_at ELSE ?1 END,"
                 + " status = 'REVOKED', revocation_reason = ?3,"
-                + " invalidity_date = NULL, revocation_seq = ?4, revocation_job = ?5 WHERE not_after > ?2 AND " + REVOCABLE;
+                + " invalidity_date = CASE WHEN status = 'REVOKED' THEN invalidity_date ELSE NULL END,"
+                + " revocation_seq = ?4, revocation_job = ?5 WHERE not_after > ?2 AND " + REVOCABLE;
         long changed = 0;
         for (List<String> chunk : chunks(selection.serials())) {
             changed += bind(em.createNativeQuery(set + " AND serial IN (" + placeholders(6, chunk.size()) + ")"),
@@ -180,7 +215,85 @@ public class RevocationLedger {
         return out;
     }
 
-    /** Revokes (keyCompromise) every other unexpired, unrevoked or held certificate of this public key. */
+    /**
+     * For a bulk keyCompromise: locks, in ascending id order, the device rows of every certificate whose key
+     * is the key of a certificate the selection matches. Called after {@link #nextChange()} and before any
+     * certificate changes, so bulk revocation locks as single revocation does (revocation clock, device,
+     * certificates), and an enrollment of such a key that is being recorded (it locks its device, then checks
+     * for compromise) either commits first and is revoked here, or waits and records nothing.
+     * Returns how many device rows are locked.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public int lockDevicesOfKeys(BulkSelection selection) {
+        java.util.TreeSet<String> ids = new java.util.TreeSet<>();
+        for (Criterion c : criteria(selection, 1)) {
+            var q = em.createNativeQuery("SELECT DISTINCT k.device_id FROM certificate k WHERE k.device_id IS NOT NULL"
+                    + " AND k.spki_sha256 IN (SELECT c.spki_sha256 FROM certificate c WHERE " + c.sql() + ")");
+            c.bind(q, 1);
+            q.getResultList().forEach(id -> ids.add((String) id));
+        }
+        List<String> sorted = List.copyOf(ids);
+        for (List<String> chunk : chunks(sorted)) {
+            var q = em.createNativeQuery("SELECT id FROM device WHERE id IN (" + placeholders(1, chunk.size())
+                    + ") ORDER BY id FOR UPDATE");
+            for (int i = 0; i < chunk.size(); i++) {
+                q.setParameter(1 + i, chunk.get(i));
+            }
+            q.getResultList();
+        }
+        return sorted.size();
+    }
+
+    /**
+     * For a bulk keyCompromise: revokes (keyCompromise) every unexpired certificate that shares a key with a
+     * certificate the selection matches and is still revocable, so every key of the batch is compromised
+     * (never certified again) and none of its certificates stays good. Returns how many changed.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public long revokeLiveOfKeys(BulkSelection selection, Instant revokedAt, long change, String jobId) {
+        long changed = 0;
+        for (Criterion c : criteria(selection, 6)) {
+            var q = em.createNativeQuery("UPDATE certificate SET revoked_at = CASE WHEN status = 'REVOKED' THEN revoked_at"
+                    + " ELSE ?1 END, status = 'REVOKED', revocation_reason = ?3, revocation_seq = ?4, revocation_job = ?5"
+                    + " WHERE not_after > ?2 AND " + REVOCABLE
+                    + " AND spki_sha256 IN (SELECT c.spki_sha256 FROM certificate c WHERE " + c.sql() + ")");
+            q.setParameter(1, revokedAt).setParameter(2, revokedAt).setParameter(3, "keyCompromise")
+                    .setParameter(4, change).setParameter(5, jobId);
+            c.bind(q, 6);
+            changed += q.executeUpdate();
+        }
+        return changed;
+    }
+
+    /** One criterion of a bulk selection on table alias c, its parameters numbered from a given first index. */
+    private record Criterion(String sql, List<Object> values) {
+        void bind(jakarta.persistence.Query q, int first) {
+            for (int i = 0; i < values.size(); i++) {
+                q.setParameter(first + i, values.get(i));
+            }
+        }
+    }
+
+    private static List<Criterion> criteria(BulkSelection selection, int first) {
+        List<Criterion> out = new ArrayList<>();
+        for (List<String> chunk : chunks(selection.serials())) {
+            out.add(new Criterion("c.serial IN (" + placeholders(first, chunk.size()) + ")", List.copyOf(chunk)));
+        }
+        for (List<String> chunk : chunks(selection.deviceIds())) {
+            out.add(new Criterion("c.device_id IN (" + placeholders(first, chunk.size()) + ")", List.copyOf(chunk)));
+        }
+        if (selection.stationId() != null) {
+            out.add(new Criterion("c.station_id = ?" + first + " AND c.issued_at >= ?" + (first + 1)
+                    + " AND c.issued_at < ?" + (first + 2),
+                    List.of(selection.stationId(), selection.issuedAfter(), selection.issuedBefore())));
+        }
+        return out;
+    }
+
+    /**
+     * Revokes (keyCompromise) every other unexpired certificate of this public key that is unrevoked, held,
+     * or revoked for another reason (which becomes keyCompromise, revocation date kept).
+     */
     @Transactional(Transactional.TxType.MANDATORY)
     public List<String> revokeLiveOfKey(String spkiSha256, Instant revokedAt, long change) {
         List<String> serials = em.createNativeQuery("SELECT serial FROM certificate WHERE spki_sha256 = ?1 AND"

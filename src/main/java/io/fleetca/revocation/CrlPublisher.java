@@ -27,8 +27,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Publishes each CA's CRLs: a complete CRL N and a delta CRL N+1 whose base is the previous complete
- * CRL, built together from one database snapshot. Published when a revocation change is pending
- * (checked four times per fleetca.crl.publish-delay), when the last one is older than
+ * CRL, built together from one database snapshot. Published when a revocation change to one of the CA's
+ * certificates is pending (checked four times per fleetca.crl.publish-delay), when the last one is older than
  * fleetca.crl.republish-interval, or on the first request for a CA that has none. A lease in the
  * database lets one instance build a CA's CRLs at a time; numbers come from the database, so they
  * grow strictly across restarts and instances (RFC 5280 §5.2.3).
@@ -75,12 +75,15 @@ public class CrlPublisher {
                 .setTask(execution -> publishDue()).schedule();
     }
 
-    /** One pass over every CA; a failure for one CA is logged and the others still get their CRLs. */
+    /**
+     * One pass over every CA; a failure for one CA is logged and the others still get their CRLs. A CA is
+     * due when one of its own certificates changed since its last CRL snapshot, so a revocation under one
+     * CA does not republish (and renumber) every other CA's CRLs.
+     */
     void publishDue() {
-        long change = ledger.currentChange();
         for (LoadedCa ca : cas.list()) {
             try {
-                publishIfDue(ca, change);
+                publishIfDue(ca, ledger.lastChangeOf(ca.id()));
             } catch (FleetCaException e) {
                 LOG.warnf("CRL of CA %s not published: %s; retrying", ca.id(), e.getMessage());
             } catch (RuntimeException e) {
@@ -92,7 +95,7 @@ public class CrlPublisher {
     /** Publishes now if the CA has no CRL yet (first request); true when one exists afterwards. */
     public boolean publishIfMissing(LoadedCa ca) {
         if (store.latest(ca.id(), false).isEmpty()) {
-            publishIfDue(ca, ledger.currentChange());
+            publishIfDue(ca, ledger.lastChangeOf(ca.id()));
         }
         return store.latest(ca.id(), false).isPresent();
     }

@@ -60,16 +60,24 @@ public class RevocationService {
         return changing(() -> {
             long change = ledger.nextChange();
             CertificateRecord current = issued(issuer, hex);
-            if (current.status() == CertificateStatus.REVOKED) {
+            boolean wasRevoked = current.status() == CertificateStatus.REVOKED;
+            if (wasRevoked) {
                 boolean holdMadeFinal = "certificateHold".equals(current.revocationReason()) && !"certificateHold".equals(why);
-                if (!holdMadeFinal) {
-                    throw new NoChange(new RevocationOutcome(current, false,
-                            "certificate " + hex + " is already revoked (" + current.revocationReason() + "); nothing changed"));
+                // CA/Browser Forum BR §4.9.1.1 / §7.2.2: a revoked certificate's reason may later become keyCompromise
+                // (and only that); the key is then compromised and every certificate of it goes too.
+                boolean upgradedToKeyCompromise = "keyCompromise".equals(why) && !why.equals(current.revocationReason());
+                if (!holdMadeFinal && !upgradedToKeyCompromise) {
+                    throw new NoChange(new RevocationOutcome(current, false, "certificate " + hex + " is already revoked ("
+                            + current.revocationReason() + "); nothing changed (a revoked certificate's reason can only"
+                            + " be changed to keyCompromise)"));
                 }
             }
-            // RFC 5280 §5.3.1: a held certificate may be revoked for good; it keeps its original revocation date.
-            Instant revokedAt = current.status() == CertificateStatus.REVOKED ? current.revokedAt() : now;
-            CertificateRecord after = ledger.markRevoked(issuer, hex, why, revokedAt, invalidityDate, change);
+            // RFC 5280 §5.3.1: a held certificate may be revoked for good, a reason upgraded to keyCompromise; either
+            // keeps the original revocation date (when it was revoked) and, unless a new one is given, its invalidity
+            // date. The new clock value puts the entry, with its new reason, into the next delta CRL.
+            Instant revokedAt = wasRevoked ? current.revokedAt() : now;
+            Instant invalid = invalidityDate == null && wasRevoked ? current.invalidityDate() : invalidityDate;
+            CertificateRecord after = ledger.markRevoked(issuer, hex, why, revokedAt, invalid, change);
             List<String> sameKey = List.of();
             if ("keyCompromise".equals(why)) {
                 // The key is compromised, not just this certificate: every live certificate of the key goes too.
@@ -80,9 +88,10 @@ public class RevocationService {
             }
             audit.append(new AuditEvent(actor, "certificate.revoked", "certificate:" + hex, Json.object("issuer", issuer,
                     "device", after.deviceId(), "reason", why, "invalidityDate",
-                    invalidityDate == null ? null : invalidityDate.toString(), "previousReason", current.revocationReason(),
+                    invalid == null ? null : invalid.toString(), "previousReason", current.revocationReason(),
                     "sameKeyRevoked", sameKey.isEmpty() ? null : Text.clip(String.join(",", sameKey), 4000))));
             return new RevocationOutcome(after, true, "certificate " + hex + " revoked (" + why + ")"
+                    + (wasRevoked ? "; was " + current.revocationReason() + ", revocation date kept" : "")
                     + (sameKey.isEmpty() ? "" : "; " + sameKey.size() + " other certificate(s) of the same key revoked too"));
         });
     }
@@ -198,15 +207,25 @@ public class RevocationService {
                 "deviceIds", Text.clip(String.join(",", devices), 2000), "stationId", request.stationId(),
                 "issuedAfter", request.issuedAfter() == null ? null : request.issuedAfter().toString(),
                 "issuedBefore", request.issuedBefore() == null ? null : request.issuedBefore().toString());
+        BulkSelection selection = new BulkSelection(hexSerials, devices, request.stationId(), request.issuedAfter(),
+                request.issuedBefore());
+        boolean keyCompromise = "keyCompromise".equals(why);
         return changing(() -> {
             long change = ledger.nextChange();
-            long revoked = ledger.revokeMatching(new BulkSelection(hexSerials, devices, request.stationId(),
-                    request.issuedAfter(), request.issuedBefore()), why, now, change, jobId);
-            RevocationJobRecord job = new RevocationJobRecord(jobId, actor, why, criteria, "COMPLETED", revoked, now,
-                    clock.instant());
+            if (keyCompromise) {
+                // Locks as single revocation does (clock, device, certificates), so that no enrollment of an
+                // affected key records a certificate unseen by this transaction.
+                ledger.lockDevicesOfKeys(selection);
+            }
+            long revoked = ledger.revokeMatching(selection, why, now, change, jobId);
+            // The keys are compromised, not just these certificates: every live certificate of them goes too.
+            long sameKey = keyCompromise ? ledger.revokeLiveOfKeys(selection, now, change, jobId) : 0;
+            RevocationJobRecord job = new RevocationJobRecord(jobId, actor, why, criteria, "COMPLETED", revoked + sameKey,
+                    now, clock.instant());
             ledger.recordJob(job);
             audit.append(new AuditEvent(actor, "revocation.bulk", "revocation:" + jobId, Json.object("reason", why,
-                    "revoked", Long.toString(revoked), "criteria", criteria)));
+                    "revoked", Long.toString(revoked + sameKey), "sameKeyRevoked", keyCompromise ? Long.toString(sameKey)
+                            : null, "criteria", criteria)));
             return job;
         });
     }
