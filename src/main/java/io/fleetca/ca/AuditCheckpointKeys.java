@@ -76,7 +76,7 @@ public class AuditCheckpointKeys {
             s.initVerify(keys.publicKey(alias));
             s.update(data);
             return s.verify(signature);
-        } catch (GeneralSecurityException | IllegalStateException e) {
+        } catch (GeneralSecurityException | io.fleetca.keys.KeyNotFoundException e) {
             return false; // no such key in the store, or not a signature it made
         }
     }

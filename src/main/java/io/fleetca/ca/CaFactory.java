@@ -150,6 +150,8 @@ public class CaFactory {
         } catch (KeyStoreUnavailableException e) {
             throw new FleetCaException(ProblemType.KEY_STORE_UNAVAILABLE,
                     "the key store is unavailable; retry later", Duration.ofSeconds(5));
+        } catch (io.fleetca.keys.KeyNotFoundException e) {
+            throw HsmContentSigner.keyMissing("parent CA " + (parent == null ? "" : parent.id()), e);
         } catch (java.io.IOException | CertificateException e) {
             throw new IllegalStateException("building the CA certificate failed", e);
         }

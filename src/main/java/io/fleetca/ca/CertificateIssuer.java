@@ -153,6 +153,8 @@ public class CertificateIssuer {
         } catch (KeyStoreUnavailableException e) {
             throw new FleetCaException(ProblemType.KEY_STORE_UNAVAILABLE,
                     "the signing key store is unavailable; retry later", Duration.ofSeconds(5));
+        } catch (io.fleetca.keys.KeyNotFoundException e) {
+            throw HsmContentSigner.keyMissing("CA " + request.issuer().id(), e);
         } catch (OperatorCreationException | GeneralSecurityException | IOException
                  | org.bouncycastle.cert.CertException e) {
             throw new IllegalStateException("certificate signing failed", e);

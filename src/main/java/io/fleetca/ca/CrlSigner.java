@@ -74,6 +74,8 @@ public class CrlSigner {
         } catch (KeyStoreUnavailableException e) {
             throw new FleetCaException(ProblemType.KEY_STORE_UNAVAILABLE,
                     "the signing key store is unavailable; retry later", Duration.ofSeconds(5));
+        } catch (io.fleetca.keys.KeyNotFoundException e) {
+            throw HsmContentSigner.keyMissing("CA " + ca.id(), e);
         } catch (IOException e) {
             throw new IllegalStateException("encoding the CRL failed", e);
         }

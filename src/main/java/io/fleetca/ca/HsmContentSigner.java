@@ -1,6 +1,9 @@
 package io.fleetca.ca;
 
+import io.fleetca.common.FleetCaException;
+import io.fleetca.common.ProblemType;
 import io.fleetca.keys.CaKeyStore;
+import io.fleetca.keys.KeyNotFoundException;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.util.function.Function;
@@ -26,6 +29,16 @@ final class HsmContentSigner implements ContentSigner {
 
     static HsmContentSigner forPendingKey(CaKeyStore.PendingKey key, String jcaAlgorithm) {
         return new HsmContentSigner(jcaAlgorithm, data -> key.sign(jcaAlgorithm, data));
+    }
+
+    /**
+     * A key the database names is not in the key store although the store answers (deleted, or a token
+     * restored from an older backup). Not a token failure: nothing to retry, an operator must act; the
+     * caller gets a 500 without details and the log names the key.
+     */
+    static FleetCaException keyMissing(String whose, KeyNotFoundException e) {
+        return new FleetCaException(ProblemType.INTERNAL,
+                "the key of " + whose + " (alias " + e.alias() + ") is not in the key store");
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.fleetca.ca;
 import io.fleetca.keys.CaKeyStore;
 import io.fleetca.common.FleetCaException;
 import io.fleetca.common.ProblemType;
+import io.fleetca.keys.KeyNotFoundException;
 import io.fleetca.keys.KeyStoreUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -61,6 +62,8 @@ public class ResponderCertificates {
             return issueInStore(ca, serial, alias, notBefore, notAfter);
         } catch (KeyStoreUnavailableException e) {
             throw unavailable();
+        } catch (KeyNotFoundException e) {
+            throw HsmContentSigner.keyMissing("CA " + ca.id(), e);
         }
     }
 
@@ -100,7 +103,8 @@ public class ResponderCertificates {
 
     /**
      * Signs with the responder key under {@code alias} (same algorithm as its CA's key). An unavailable
-     * key store surfaces as a {@link FleetCaException} of type KEY_STORE_UNAVAILABLE.
+     * key store surfaces as a {@link FleetCaException} of type KEY_STORE_UNAVAILABLE; a responder key
+     * missing from a store that answers as a {@link ResponderKeyMissingException}.
      */
     public ContentSigner signer(String alias, LoadedCa ca) {
         ContentSigner inStore = HsmContentSigner.forStoredKey(keys, alias, ca.keyAlgorithm().signatureAlgorithm());
@@ -121,9 +125,30 @@ public class ResponderCertificates {
                     return inStore.getSignature();
                 } catch (KeyStoreUnavailableException e) {
                     throw unavailable();
+                } catch (KeyNotFoundException e) {
+                    throw new ResponderKeyMissingException(ca.id(), alias);
                 }
             }
         };
+    }
+
+    /**
+     * The key of a responder the database still names is gone from the token, which answers (deleted by
+     * hand, or a token restored from an older backup). Retrying will not help; a successor will.
+     */
+    public static final class ResponderKeyMissingException extends RuntimeException {
+        private final String caId;
+        private final String alias;
+
+        ResponderKeyMissingException(String caId, String alias) {
+            super("the key of OCSP responder " + alias + " of CA " + caId + " is not in the key store");
+            this.caId = caId;
+            this.alias = alias;
+        }
+
+        public String caId() { return caId; }
+
+        public String alias() { return alias; }
     }
 
     private static FleetCaException unavailable() {

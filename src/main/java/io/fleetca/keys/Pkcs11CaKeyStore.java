@@ -88,6 +88,18 @@ final class Pkcs11CaKeyStore extends JcaCaKeyStore {
         return new Connection(provider, keyStore);
     }
 
+    /**
+     * SunPKCS11 maps aliases to token objects (by CKA_LABEL, then CKA_ID) when its key store loads;
+     * loading again re-reads the token's objects on the same provider and sessions. Without a PIN it
+     * never logs in: when the login is gone (HSM restarted, sessions dropped) it fails, and the
+     * connection is renewed after the reconnect interval like any other token failure.
+     */
+    @Override
+    protected Connection reload(Connection c) throws GeneralSecurityException, IOException {
+        c.keyStore().load(null, null);
+        return c;
+    }
+
     @Override
     protected void checkGeneratedKey(PrivateKey key) {
         // SunPKCS11 shows the CKA_SENSITIVE / CKA_EXTRACTABLE state of a P11Key in toString() and

@@ -88,8 +88,24 @@ public class OcspResponder {
 
     /** Always an OCSPResponse; never throws for bad input. */
     public OcspAnswer respond(byte[] request) {
+        return respond(request, null);
+    }
+
+    /** {@code missing}: the responder whose key was found missing on the first try, replaced before this one. */
+    private OcspAnswer respond(byte[] request, ResponderCertificates.ResponderKeyMissingException missing) {
         try {
+            if (missing != null) {
+                responders.replaceMissingKey(missing.caId(), missing.alias());
+            }
             return answer(request);
+        } catch (ResponderCertificates.ResponderKeyMissingException e) {
+            // tryLater (RFC 6960 §2.3) would last until the responder's renewal: use a successor, once.
+            if (missing == null) {
+                return respond(request, e);
+            }
+            LOG.error(e.getMessage());
+            count("internal_error");
+            return status(OCSPRespBuilder.INTERNAL_ERROR);
         } catch (Refusal r) {
             count(r.status == OCSPRespBuilder.MALFORMED_REQUEST ? "malformed" : "unauthorized");
             return status(r.status);
@@ -98,6 +114,11 @@ public class OcspResponder {
                 // RFC 6960 §2.3: the CA was revoked and its last responder has expired; nobody answers for it.
                 count("unauthorized");
                 return status(OCSPRespBuilder.UNAUTHORIZED);
+            }
+            if (e.type() == ProblemType.INTERNAL) {
+                LOG.errorf("OCSP request failed: %s", e.getMessage()); // e.g. a CA key missing from the key store
+                count("internal_error");
+                return status(OCSPRespBuilder.INTERNAL_ERROR);
             }
             if (e.type() != ProblemType.KEY_STORE_UNAVAILABLE) {
                 throw e;
@@ -231,6 +252,9 @@ public class OcspResponder {
         } catch (OCSPException e) {
             if (e.getCause() instanceof FleetCaException f) {
                 throw f;
+            }
+            if (e.getCause() instanceof ResponderCertificates.ResponderKeyMissingException m) {
+                throw m;
             }
             throw new IllegalStateException("signing the OCSP response failed", e);
         } catch (IOException e) {

@@ -93,7 +93,7 @@ public class Responders {
         Instant now = clock.instant();
         Optional<ResponderRecord> newest = store.newest(ca.id());
         if (newest.isEmpty() || !isCurrent(newest.get().notAfter(), ca, now)) {
-            create(ca, now);
+            create(ca, now, null);
             newest = store.newest(ca.id());
         }
         Optional<Responder> usable = newest.filter(r -> now.isBefore(r.notAfter())).map(this::toResponder);
@@ -101,7 +101,23 @@ public class Responders {
         return usable;
     }
 
-    private void create(LoadedCa ca, Instant now) {
+    /**
+     * The key of responder {@code alias} is gone from the token, which answers (deleted by hand, or a
+     * token restored from an older backup). The database still names that responder, so every instance
+     * would fail with it until its renewal, days away: forget it and, when it is still the CA's newest,
+     * create a successor now (the database decides which instance does; it needs the CA's key).
+     */
+    public synchronized void replaceMissingKey(String caId, String alias) {
+        current.values().removeIf(r -> r.keyAlias().equals(alias));
+        Optional<LoadedCa> ca = cas.find(caId);
+        Optional<ResponderRecord> newest = store.newest(caId);
+        if (ca.isPresent() && newest.isPresent() && newest.get().keyAlias().equals(alias)) {
+            LOG.errorf("The key of OCSP responder %s of CA %s is not in the key store; creating a successor", alias, caId);
+            create(ca.get(), clock.instant(), alias);
+        }
+    }
+
+    private void create(LoadedCa ca, Instant now, String replacedAlias) {
         if (ca.record().revoked()) {
             return; // a revoked CA issues nothing more, responder certificates included
         }
@@ -115,7 +131,7 @@ public class Responders {
         ResponderRecord reservation = new ResponderRecord(ca.id(), serial.hex(), alias, notBefore, notAfter, null, now);
         // The serial and alias are committed before the CA signs (the issuance invariant).
         Instant neededUntil = min(now.plus(renewBefore()), ca.record().notAfter());
-        if (!store.reserve(reservation, neededUntil, now.minus(CREATION_WINDOW))) {
+        if (!store.reserve(reservation, neededUntil, now.minus(CREATION_WINDOW), replacedAlias)) {
             return;
         }
         try {

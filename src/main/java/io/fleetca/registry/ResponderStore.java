@@ -21,7 +21,7 @@ public class ResponderStore {
     public Optional<ResponderRecord> newest(String caId) {
         List<?> rows = em.createNativeQuery("SELECT ca_id, serial, key_alias, not_before, not_after, certificate_der,"
                         + " created_at FROM ocsp_responder WHERE ca_id = ?1 AND certificate_der IS NOT NULL"
-                        + " ORDER BY not_after DESC LIMIT 1").setParameter(1, caId).getResultList();
+                        + " ORDER BY not_after DESC, created_at DESC LIMIT 1").setParameter(1, caId).getResultList();
         return rows.isEmpty() ? Optional.empty() : Optional.of(toRecord((Object[]) rows.get(0)));
     }
 
@@ -32,14 +32,21 @@ public class ResponderStore {
      * is locked meanwhile so that two instances do not both reserve.
      */
     public boolean reserve(ResponderRecord candidate, Instant neededUntil, Instant reservedSince) {
+        return reserve(candidate, neededUntil, reservedSince, null);
+    }
+
+    /** As {@link #reserve(ResponderRecord, Instant, Instant)}; the responder {@code replacedAlias} (its key is gone) blocks nothing. */
+    public boolean reserve(ResponderRecord candidate, Instant neededUntil, Instant reservedSince, String replacedAlias) {
         return QuarkusTransaction.requiringNew().call(() -> {
             em.createNativeQuery("INSERT INTO crl_state (ca_id, last_number) VALUES (?1, 0) ON CONFLICT DO NOTHING")
                     .setParameter(1, candidate.caId()).executeUpdate();
             em.createNativeQuery("SELECT ca_id FROM crl_state WHERE ca_id = ?1 FOR UPDATE")
                     .setParameter(1, candidate.caId()).getResultList();
             long blocking = ((Number) em.createNativeQuery("SELECT COUNT(*) FROM ocsp_responder WHERE ca_id = ?1 AND"
-                            + " ((certificate_der IS NOT NULL AND not_after >= ?2) OR (certificate_der IS NULL AND created_at > ?3))")
+                            + " ((certificate_der IS NOT NULL AND not_after >= ?2) OR (certificate_der IS NULL AND created_at > ?3))"
+                            + " AND key_alias <> ?4")
                     .setParameter(1, candidate.caId()).setParameter(2, neededUntil).setParameter(3, reservedSince)
+                    .setParameter(4, replacedAlias == null ? "" : replacedAlias)
                     .getSingleResult()).longValue();
             if (blocking > 0) {
                 return false;

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Two FleetCA instances on one SoftHSM2 token and one PostgreSQL database, as behind a load
+# balancer (issue 9 item 4). Builds the packaged application, starts instance A (which creates
+# the development hierarchy) and then instance B (whose key store reads the token before A's next
+# keys exist), and checks with curl and openssl:
+#   1. a root CA created on A signs an issuing CA at once on B;
+#   2. the OCSP responder A creates for a CA is used at once by B (same responder id);
+#   3. after A renews that responder (responders live 30 s here), B answers with the successor;
+#   4. B stays ready throughout and never answers tryLater.
+# Exit status 0 when all hold. Usage: src/test/two-instances/two-instances.sh
+# Environment: JAVA_HOME (Temurin 25), TWO_PORT_A (8096), TWO_PORT_B (8097), MAVEN_ARGS (e.g. -o).
+# Needs what .ci/run installs (PostgreSQL on 127.0.0.1 with role fleetca, softhsm2, openssl, curl).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../../.." && pwd)
+cd "$root"
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+port_a=${TWO_PORT_A:-8096}
+port_b=${TWO_PORT_B:-8097}
+work=$(mktemp -d /tmp/fleetca-two.XXXXXX)
+db="fleetca_two_$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"
+pid_a=""
+pid_b=""
+
+cleanup() {
+  for p in "$pid_a" "$pid_b"; do
+    if [ -n "$p" ]; then kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; fi
+  done
+  psql -h 127.0.0.1 -U fleetca -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "two-instances: FAILED: $*" >&2; echo "--- A:" >&2; tail -30 "$work/a.log" >&2; echo "--- B:" >&2; tail -30 "$work/b.log" >&2; exit 1; }
+
+echo "two-instances: building"
+# shellcheck disable=SC2086 # MAVEN_ARGS is a list of options
+./mvnw -B -ntp -q ${MAVEN_ARGS:-} package -DskipTests
+psql -h 127.0.0.1 -U fleetca -d postgres -qc "CREATE DATABASE $db"
+provisioning-scripts/init-softhsm-token.sh "$work/hsm" fleetca-two >/dev/null
+provisioning-scripts/make-admin-jwks.sh "$work/admin.key" "$work/admin-jwks.json" >/dev/null
+token=$(provisioning-scripts/admin-token.sh "$work/admin.key" admin two-instances)
+
+# start <name> <http port> <EST port> <bootstrap>: one FleetCA process; prints its pid.
+start() {
+  SOFTHSM2_CONF="$work/hsm/softhsm2.conf" "$JAVA_HOME/bin/java" \
+    -Dquarkus.http.port="$2" -Dquarkus.http.host=127.0.0.1 \
+    -Dquarkus.datasource.jdbc.url="jdbc:postgresql://127.0.0.1:5432/$db" -Dquarkus.datasource.username=fleetca \
+    -Dfleetca.keys.provider=pkcs11 -Dfleetca.keys.pkcs11.config="$work/hsm/sunpkcs11.cfg" \
+    -Dfleetca.keys.pkcs11.pin-file="$work/hsm/user.pin" -Dfleetca.bootstrap.enabled="$4" \
+    -Dfleetca.public-url="http://127.0.0.1:$2" -Dfleetca.auth.admin-jwks="$work/admin-jwks.json" \
+    -Dfleetca.est.port="$3" -Dfleetca.est.host=127.0.0.1 \
+    -Dfleetca.ocsp.responder-validity=PT30S -Dfleetca.ocsp.responder-renew-before=PT1H \
+    -jar target/quarkus-app/quarkus-run.jar >"$work/$1.log" 2>&1 &
+  echo $!
+}
+wait_ready() {
+  for _ in $(seq 1 90); do curl -fs "$1/q/health/ready" >/dev/null 2>&1 && return 0; sleep 1; done
+  return 1
+}
+ready() { curl -fs "$1/q/health/ready" >/dev/null || fail "$2 is not ready"; }
+a="http://127.0.0.1:$port_a"
+b="http://127.0.0.1:$port_b"
+
+echo "two-instances: starting A on $a"
+pid_a=$(start a "$port_a" $((port_a + 350)) true)
+wait_ready "$a" || fail "A did not start"
+echo "two-instances: starting B on $b"
+pid_b=$(start b "$port_b" $((port_b + 350)) false)
+wait_ready "$b" || fail "B did not start"
+
+post_ca() { # <instance url> <json>
+  curl -s -o "$work/ca.json" -w '%{http_code}' -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d "$2" "$1/api/v1/cas"
+}
+# ocsp <instance url> <issuer id>: a nonce request (always freshly signed); prints the status and responder id lines.
+ocsp() {
+  curl -fs "$1/api/v1/cas/$2/certificate" -H 'Accept: application/x-pem-file' -o "$work/issuer.pem"
+  openssl ocsp -issuer "$work/issuer.pem" -serial 0x7f0123456789abcd -url "$1/ocsp" -noverify -resp_text 2>/dev/null \
+    | grep -E 'OCSP Response Status|Responder Id' || true
+}
+
+echo "two-instances: 1. a root CA created on A signs an issuing CA on B"
+code=$(post_ca "$a" '{"id":"a-root","subject":"CN=Root made on A,O=FleetCA Test","keyAlgorithm":"EC_P256"}')
+[ "$code" = 201 ] || fail "A: creating the root answered $code: $(cat "$work/ca.json")"
+code=$(post_ca "$b" '{"id":"b-issuing","subject":"CN=Issuing made on B,O=FleetCA Test","parentId":"a-root","keyAlgorithm":"EC_P256","validityDays":30}')
+[ "$code" = 201 ] || fail "B: signing with the root A created answered $code: $(cat "$work/ca.json")"
+ready "$b" B
+
+echo "two-instances: 2. the responder A creates is used at once by B"
+from_a=$(ocsp "$a" b-issuing)
+grep -q 'successful' <<<"$from_a" || fail "A: OCSP $from_a"
+from_b=$(ocsp "$b" b-issuing)
+grep -q 'successful' <<<"$from_b" || fail "B: OCSP $from_b"
+[ "$(grep 'Responder Id' <<<"$from_a")" = "$(grep 'Responder Id' <<<"$from_b")" ] \
+  || fail "A and B sign with different responders: $from_a / $from_b"
+ready "$b" B
+
+echo "two-instances: 3. A renews the responder (30 s, renewed at half-life); B follows"
+sleep 16
+renewed=$(ocsp "$a" b-issuing)
+grep -q 'successful' <<<"$renewed" || fail "A: OCSP after renewal $renewed"
+[ "$(grep 'Responder Id' <<<"$renewed")" != "$(grep 'Responder Id' <<<"$from_a")" ] || fail "A did not renew its responder"
+after=$(ocsp "$b" b-issuing)
+grep -q 'successful' <<<"$after" || fail "B: OCSP after A's renewal $after"
+[ "$(grep 'Responder Id' <<<"$after")" = "$(grep 'Responder Id' <<<"$renewed")" ] || fail "B does not use A's new responder"
+ready "$b" B
+ready "$a" A
+if grep -q 'Key store .* failed' "$work/a.log" "$work/b.log"; then fail "an instance took a missing key for a token failure"; fi
+echo "two-instances: OK"
