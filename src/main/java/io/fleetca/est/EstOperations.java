@@ -53,7 +53,7 @@ public class EstOperations {
      */
     @ActivateRequestContext
     EstReply serve(String method, String path, Optional<String> label, String operation, String authorization,
-                   byte[] clientCertificate, String body) {
+                   byte[] clientCertificate, String body, String source) {
         String actor = null;
         try {
             if (label.isPresent() && !enrollment.isProfile(label.get())) {
