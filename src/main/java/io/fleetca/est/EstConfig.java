@@ -80,7 +80,7 @@ public interface EstConfig {
     @WithDefault("8192")
     int maxHeaderSize();
 
-    /** Longest request line, in bytes; longer ones get 414. */
+    /** Longest request line (method, path, version), in bytes; longer ones are refused. */
     @WithDefault("2048")
     int maxInitialLineLength();
 }

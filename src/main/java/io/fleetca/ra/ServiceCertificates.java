@@ -37,6 +37,8 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 @ApplicationScoped
 public class ServiceCertificates {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ServiceCertificates.class);
+
     /**
      * TLS server profile: serverAuth only (RFC 5280 §4.2.1.12), short-lived (validity from
      * fleetca.est.server-certificate-validity), re-issued at every start and before it runs out.
@@ -127,11 +129,17 @@ public class ServiceCertificates {
     public List<String> supersedeServerCertificates(String instance, String current) {
         List<String> revoked = new ArrayList<>();
         for (String serial : serverCertificates.liveSerialsOf(instance, clock.instant())) {
-            if (!serial.equals(current)) {
+            if (serial.equals(current)) {
+                continue;
+            }
+            try {
                 RevocationOutcome outcome = revocations.revoke("fleetca", serial, "superseded", null);
                 if (outcome.changed()) {
                     revoked.add(serial);
                 }
+            } catch (FleetCaException e) {
+                // One that cannot be revoked (say, a serial under two issuers) must not keep the others valid.
+                LOG.errorf("EST TLS server certificate %s not revoked: %s", serial, e.getMessage());
             }
         }
         return revoked;
