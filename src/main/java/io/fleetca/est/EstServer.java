@@ -5,14 +5,13 @@ import io.fleetca.ra.ServiceCertificates;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.quarkus.scheduler.Scheduled;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.SSLOptions;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.TrustOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -21,19 +20,21 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -55,8 +56,8 @@ import org.jboss.logging.Logger;
  *
  * <p>A generated certificate is short-lived (fleetca.est.server-certificate-validity) and renewed while
  * running: a scheduled check certifies a fresh key once less than server-certificate-renew-before is
- * left, swaps the server's key material without a restart (connections already open keep theirs) and
- * then revokes the predecessor (superseded). At start-up the certificates of this instance's previous
+ * left, swaps the server's key material without a restart ({@link ServerKeyManager}; connections already
+ * open keep theirs) and then revokes the predecessor (superseded). At start-up the certificates of this instance's previous
  * run are revoked the same way: their keys died with that process.
  *
  * <p>Slow or idle clients are bounded: idle timeout, TLS handshake timeout, a deadline for reading each
@@ -91,9 +92,10 @@ public class EstServer {
     private String instance;
     /** The generated certificate being served; null when the certificate comes from files. */
     private volatile ServerCertificate current;
+    private final ServerKeyManager keys = new ServerKeyManager();
 
-    /** A generated server certificate: its key material for Vert.x and what renewal needs to know. */
-    private record ServerCertificate(String serial, Instant notAfter, PemKeyCertOptions keyCert) {}
+    /** A generated server certificate: its key (in memory only), its chain (leaf first) and its end. */
+    private record ServerCertificate(String serial, Instant notAfter, PrivateKey key, X509Certificate[] chain) {}
 
     /** After the development bootstrap (default priority) has created the CAs. */
     void start(@Observes @Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 500) StartupEvent event)
@@ -116,12 +118,13 @@ public class EstServer {
         router.route().handler(ctx -> send(ctx, EstReply.error(404, "EST is served under " + BASE, java.util.Map.of())));
         router.errorHandler(413, ctx -> send(ctx, EstReply.error(413, "the request body is larger than "
                 + config.maxBodyBytes() + " bytes", java.util.Map.of())));
-        PemKeyCertOptions keyCert;
+        KeyCertOptions keyCert;
         if (configuredFiles()) {
             keyCert = new PemKeyCertOptions().setCertPath(config.certificateFile().get()).setKeyPath(config.keyFile().get());
         } else {
             current = issue();
-            keyCert = current.keyCert();
+            keys.use(current.serial(), current.key(), current.chain());
+            keyCert = KeyCertOptions.wrap(keys);
         }
         HttpServerOptions options = new HttpServerOptions().setSsl(true).setHost(config.host()).setPort(config.port())
                 .setKeyCertOptions(keyCert).setTrustOptions(TrustOptions.wrap(new AnyClientCertificate()))
@@ -144,22 +147,20 @@ public class EstServer {
 
     /**
      * Renews the generated server certificate once less than fleetca.est.server-certificate-renew-before
-     * of it is left: a fresh key, certified by the issuing CA; new handshakes get it at once (Vert.x
-     * {@code HttpServer#updateSSLOptions}); then the predecessor is revoked (superseded). A failure is
-     * logged and retried at the next check, while the current certificate is still valid.
+     * of it is left: a fresh key, certified by the issuing CA; new handshakes get it at once (the key
+     * manager is swapped); then the predecessor is revoked (superseded). A failure is logged and retried
+     * at the next check, while the current certificate is still valid.
      */
     @Scheduled(every = "${fleetca.est.server-certificate-check:PT1M}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void renewIfDue() {
         ServerCertificate serving = current;
-        HttpServer running = server;
-        if (serving == null || running == null || clock.instant().isBefore(serving.notAfter()
+        if (serving == null || server == null || clock.instant().isBefore(serving.notAfter()
                 .minus(config.serverCertificateRenewBefore()))) {
             return;
         }
         try {
             ServerCertificate next = issue();
-            running.updateSSLOptions(sslOptions(next.keyCert())).toCompletionStage().toCompletableFuture()
-                    .get(30, TimeUnit.SECONDS);
+            keys.use(next.serial(), next.key(), next.chain());
             current = next;
             LOG.infof("EST TLS server certificate %s replaces %s", next.serial(), serving.serial());
             supersedeEarlier();
@@ -182,12 +183,6 @@ public class EstServer {
             LOG.errorf("superseded EST TLS server certificates not revoked yet (retried at the next renewal): %s",
                     e.getMessage());
         }
-    }
-
-    /** The SSL options of a reload: the same as at start, with new key material. */
-    private SSLOptions sslOptions(PemKeyCertOptions keyCert) {
-        return new SSLOptions().setKeyCertOptions(keyCert).setTrustOptions(TrustOptions.wrap(new AnyClientCertificate()))
-                .setSslHandshakeTimeout(config.handshakeTimeout().toMillis()).setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
     }
 
     private boolean configuredFiles() {
@@ -285,13 +280,14 @@ public class EstServer {
         String serial = issued.certificate().getSerialNumber().toString(16);
         LOG.infof("EST TLS server certificate %s issued for %s, valid until %s", serial, hosts,
                 issued.certificate().getNotAfter().toInstant());
-        StringBuilder chain = new StringBuilder(pem("CERTIFICATE", encoded(issued.certificate())));
+        CertificateFactory x509 = CertificateFactory.getInstance("X.509");
+        List<X509Certificate> chain = new ArrayList<>();
+        chain.add((X509Certificate) x509.generateCertificate(new ByteArrayInputStream(encoded(issued.certificate()))));
         for (X509CertificateHolder ca : issued.chain()) {
-            chain.append(pem("CERTIFICATE", encoded(ca)));
+            chain.add((X509Certificate) x509.generateCertificate(new ByteArrayInputStream(encoded(ca))));
         }
-        PemKeyCertOptions keyCert = new PemKeyCertOptions().setKeyValue(Buffer.buffer(pem("PRIVATE KEY", key.getPrivate().getEncoded())))
-                .setCertValue(Buffer.buffer(chain.toString()));
-        return new ServerCertificate(serial, issued.certificate().getNotAfter().toInstant(), keyCert);
+        return new ServerCertificate(serial, issued.certificate().getNotAfter().toInstant(), key.getPrivate(),
+                chain.toArray(X509Certificate[]::new));
     }
 
     private static byte[] encoded(X509CertificateHolder cert) {
@@ -300,12 +296,6 @@ public class EstServer {
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
     }
 
     /**
