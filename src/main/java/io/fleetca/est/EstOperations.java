@@ -99,7 +99,7 @@ public class EstOperations {
             };
         } catch (FleetCaException e) {
             if (enrolling) {
-                java.util.Optional<String> verified = verifiedCaller.actor();
+                Optional<String> verified = verifiedCaller.actor();
                 if (verified.isPresent()) {
                     try {
                         refusals.refused(verified.get(), method, path, e.type().uri(), e.getMessage());
