@@ -91,6 +91,7 @@ class ArchitectureTest {
                 Map.entry("revocation", List.of("ca", "registry", "audit")),
                 Map.entry("ocsp", List.of("ca", "registry")),
                 Map.entry("est", List.of("ra", "auth")),
+                // ARCHITECTURE.md: ra may use revocation (superseding FleetCA's own service certificates goes through it).
                 Map.entry("ra", List.of("ca", "registry", "revocation", "audit", "profile")),
                 Map.entry("ca", List.of("keys", "registry", "profile")),
                 Map.entry("auth", List.of("registry")),

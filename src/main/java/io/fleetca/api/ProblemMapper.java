@@ -4,6 +4,8 @@ import io.fleetca.common.FleetCaException;
 import io.fleetca.common.ProblemType;
 import io.fleetca.auth.CallerContext;
 import io.fleetca.ra.RefusalAudit;
+import io.fleetca.ra.UnverifiedRefusals;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Request;
@@ -26,18 +28,30 @@ public class ProblemMapper {
     @Inject
     RefusalAudit refusals;
 
+    @Inject
+    UnverifiedRefusals unverified;
+
+    @Inject
+    HttpServerRequest http;
+
     @ServerExceptionMapper
     public Response fleetCa(FleetCaException e, UriInfo uri, Request request) {
         if (e.type().status() < 500) {
-            // Refusals of authenticated requests are audit events (unauthenticated ones have no actor).
-            callers.caller().ifPresent(c -> {
+            // Refusals of authenticated requests are audit events under the verified caller. A credential that
+            // did not verify names nobody: its refusals are counted anonymously per source and reason, off the
+            // audit chain's lock (as EST does; see UnverifiedRefusals).
+            var caller = callers.caller();
+            if (caller.isPresent()) {
                 try {
-                    refusals.refused(c.actor(), request.getMethod(), uri.getPath(), e.type().slug(), e.getMessage());
+                    refusals.refused(caller.get().actor(), request.getMethod(), uri.getPath(), e.type().slug(), e.getMessage());
                 } catch (RuntimeException auditFailure) {
                     // The caller still gets the refusal it earned; the missing event is loud in the log.
                     LOG.error("Could not write the audit event of a refused request", auditFailure);
                 }
-            });
+            } else if (e.type() == ProblemType.UNAUTHORIZED || e.type() == ProblemType.FORBIDDEN) {
+                var address = http.remoteAddress();
+                unverified.refused("api", address == null ? null : address.hostAddress(), e.type().slug());
+            }
         }
         if (e.type().status() >= 500 && e.type() != ProblemType.KEY_STORE_UNAVAILABLE) {
             LOG.errorf("Refused with %s: %s", e.type().slug(), e.getMessage());

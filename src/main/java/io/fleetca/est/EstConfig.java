@@ -2,6 +2,7 @@ package io.fleetca.est;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.Optional;
 
 /** The EST server (RFC 7030), on its own HTTPS port. */
@@ -32,4 +33,54 @@ public interface EstConfig {
     /** Largest request body (a base64 PKCS#10 CSR), in bytes. */
     @WithDefault("32768")
     int maxBodyBytes();
+
+    /**
+     * Validity of the generated server certificate (not used with certificate-file). It is renewed while
+     * running, with a fresh key, once less than server-certificate-renew-before is left.
+     */
+    @WithDefault("P30D")
+    Duration serverCertificateValidity();
+
+    /** Renewal margin of the generated server certificate; must be shorter than its validity (default: a third). */
+    @WithDefault("P10D")
+    Duration serverCertificateRenewBefore();
+
+    /** How often the generated server certificate's remaining lifetime is checked. */
+    @WithDefault("PT1M")
+    Duration serverCertificateCheck();
+
+    /**
+     * Name of this FleetCA instance as holder of its generated server certificates (default: the host
+     * name). At start-up an instance revokes (superseded) the generated certificates of its previous run
+     * under the same name; instances sharing a database need distinct, stable names.
+     */
+    Optional<String> instanceId();
+
+    /** A connection with no bytes read or written for this long is closed. */
+    @WithDefault("PT30S")
+    Duration idleTimeout();
+
+    /** The TLS handshake must complete within this time. */
+    @WithDefault("PT10S")
+    Duration handshakeTimeout();
+
+    /**
+     * A request's headers and body must be in within this time from the connection (or from the end of
+     * the previous response on a kept-alive connection): a client trickling bytes (slowloris) is cut off
+     * although it never stays idle.
+     */
+    @WithDefault("PT10S")
+    Duration requestTimeout();
+
+    /** Open EST connections at most; a connection beyond the cap is closed right after its handshake. */
+    @WithDefault("512")
+    int maxConnections();
+
+    /** Largest request head (all header lines), in bytes; larger ones get 431. */
+    @WithDefault("8192")
+    int maxHeaderSize();
+
+    /** Longest request line (method, path, version), in bytes; longer ones are refused. */
+    @WithDefault("2048")
+    int maxInitialLineLength();
 }

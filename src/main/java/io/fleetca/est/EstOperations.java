@@ -6,6 +6,8 @@ import io.fleetca.common.ProblemType;
 import io.fleetca.ra.EnrollmentResult;
 import io.fleetca.ra.EnrollmentService;
 import io.fleetca.ra.RefusalAudit;
+import io.fleetca.ra.UnverifiedRefusals;
+import io.fleetca.ra.VerifiedCaller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.inject.Inject;
@@ -47,14 +49,26 @@ public class EstOperations {
     @Inject
     RefusalAudit refusals;
 
+    @Inject
+    UnverifiedRefusals unverified;
+
+    @Inject
+    VerifiedCaller verifiedCaller;
+
     /**
-     * Serves one request; {@code label} is the profile path segment of RFC 7030 §3.2.2, if any. Called from
-     * a Vert.x worker thread, outside JAX-RS: the request context the registry's sessions need is opened here.
+     * Serves one request; {@code label} is the profile path segment of RFC 7030 §3.2.2, if any; {@code source}
+     * is the client's address. Called from a Vert.x worker thread, outside JAX-RS: the request context the
+     * registry's sessions (and {@link VerifiedCaller}) need is opened here.
+     *
+     * <p>A refused enrollment is audited under the caller's identity only once its credential verified
+     * (a station token, an enrollment code, a ledger certificate); before that, the device id in a Basic
+     * header or the mere presence of a client certificate is a claim, and the refusal is only counted,
+     * anonymously, per source and reason ({@link UnverifiedRefusals}), off the audit chain's lock.
      */
     @ActivateRequestContext
     EstReply serve(String method, String path, Optional<String> label, String operation, String authorization,
-                   byte[] clientCertificate, String body) {
-        String actor = null;
+                   byte[] clientCertificate, String body, String source) {
+        boolean enrolling = false;
         try {
             if (label.isPresent() && !enrollment.isProfile(label.get())) {
                 return EstReply.error(404, "unknown label " + label.get() + ": labels name certificate profiles", Map.of());
@@ -66,15 +80,14 @@ public class EstOperations {
                     if (!"POST".equals(method)) {
                         yield EstReply.error(405, "simpleenroll takes POST", Map.of("Allow", "POST"));
                     }
-                    actor = clientCertificate != null && (authorization == null || authorization.isBlank())
-                            ? "est-tls-client" : actorOf(authorization);
+                    enrolling = true;
                     yield enroll(label, authorization, clientCertificate, body);
                 }
                 case "simplereenroll" -> {
                     if (!"POST".equals(method)) {
                         yield EstReply.error(405, "simplereenroll takes POST", Map.of("Allow", "POST"));
                     }
-                    actor = "est-tls-client";
+                    enrolling = true;
                     if (clientCertificate == null) {
                         throw new FleetCaException(ProblemType.FORBIDDEN,
                                 "simplereenroll needs the current certificate as the TLS client certificate");
@@ -85,11 +98,16 @@ public class EstOperations {
                 default -> EstReply.error(404, "unknown EST operation " + operation, Map.of());
             };
         } catch (FleetCaException e) {
-            if (actor != null) {
-                try {
-                    refusals.refused(actor, method, path, e.type().uri(), e.getMessage());
-                } catch (RuntimeException auditFailure) {
-                    LOG.error("could not audit an EST refusal", auditFailure);
+            if (enrolling) {
+                Optional<String> verified = verifiedCaller.actor();
+                if (verified.isPresent()) {
+                    try {
+                        refusals.refused(verified.get(), method, path, e.type().uri(), e.getMessage());
+                    } catch (RuntimeException auditFailure) {
+                        LOG.error("could not audit an EST refusal", auditFailure);
+                    }
+                } else {
+                    unverified.refused("est", source, e.type().slug());
                 }
             }
             return refusal(e);
@@ -122,6 +140,7 @@ public class EstOperations {
         EnrollmentResult result;
         if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             Authenticator.StationGrant grant = auth.stationToken(authorization);
+            verifiedCaller.verified(grant.caller().actor());
             result = enrollment.enrollForStation(grant.caller().station(), grant.deviceId(), label, body);
         } else if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             String[] userAndCode = basic(authorization);
@@ -144,24 +163,6 @@ public class EstOperations {
         } catch (IllegalArgumentException e) {
             throw new FleetCaException(ProblemType.UNAUTHORIZED, "the Basic credentials are not base64 of <device id>:<code>");
         }
-    }
-
-    /** Who presented credentials, for the refusal audit (never the secret). */
-    private static String actorOf(String authorization) {
-        if (authorization == null || authorization.isBlank()) {
-            return null;
-        }
-        if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            try {
-                String user = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
-                int colon = user.indexOf(':');
-                String id = colon > 0 ? user.substring(0, colon) : "";
-                return "est-basic:" + (io.fleetca.common.Text.isDeviceId(id) ? id : "?");
-            } catch (IllegalArgumentException e) {
-                return "est-basic:?";
-            }
-        }
-        return "est-bearer";
     }
 
     private static EstReply refusal(FleetCaException e) {

@@ -102,6 +102,9 @@ public class EnrollmentService {
     Clock clock;
 
     @Inject
+    VerifiedCaller verifiedCaller;
+
+    @Inject
     MeterRegistry meters;
 
     private final Map<String, Pattern> patterns = new ConcurrentHashMap<>();
@@ -115,6 +118,7 @@ public class EnrollmentService {
                 ? Optional.empty() : codes.findUsable(deviceId, Text.sha256Hex(presentedCode), clock.instant());
         EnrollmentCodeRecord code = usable.orElseThrow(() -> new FleetCaException(
                 ProblemType.UNAUTHORIZED, "no usable enrollment code for this device (unknown, used or expired)"));
+        verifiedCaller.verified("device:" + deviceId);
         if (profileLabel.isPresent() && !profileLabel.get().equals(code.profile())) {
             throw new FleetCaException(ProblemType.FORBIDDEN, "the enrollment code grants profile " + code.profile()
                     + ", not " + profileLabel.get());
@@ -133,6 +137,7 @@ public class EnrollmentService {
     public EnrollmentResult enrollWithStationCertificate(byte[] clientCertificate, Optional<String> profileLabel, String csr) {
         CertificateRecord record = ledgerRecordOf(clientCertificate).orElseThrow(() -> new FleetCaException(
                 ProblemType.FORBIDDEN, "the TLS client certificate was not issued by FleetCA"));
+        verifiedCaller.verified(actorOf(record));
         if (!ServiceCertificates.STATION.name().equals(record.profile()) || record.deviceId() != null
                 || record.stationId() == null) {
             throw new FleetCaException(ProblemType.FORBIDDEN,
@@ -160,6 +165,7 @@ public class EnrollmentService {
     public EnrollmentResult reenroll(byte[] clientCertificate, Optional<String> profileLabel, String csrText) {
         CertificateRecord current = ledgerRecordOf(clientCertificate).orElseThrow(() -> new FleetCaException(
                 ProblemType.FORBIDDEN, "the TLS client certificate was not issued by FleetCA"));
+        verifiedCaller.verified(actorOf(current));
         if (current.deviceId() == null) {
             throw new FleetCaException(ProblemType.FORBIDDEN,
                     "only device certificates re-enroll over EST; stations renew with POST /api/v1/stations/{id}/certificates");
@@ -264,6 +270,12 @@ public class EnrollmentService {
         }
         meters.counter("fleetca.enrollments", "result", "renewed").increment();
         return new EnrollmentResult(issued.record(), issued.certificate(), issued.chain(), issued.created());
+    }
+
+    /** The holder of a certificate presented as TLS client certificate (the handshake proved the key). */
+    private static String actorOf(CertificateRecord record) {
+        return record.deviceId() != null ? "device:" + record.deviceId()
+                : record.stationId() != null ? "station:" + record.stationId() : "certificate:" + record.serial();
     }
 
     /** The ledger row of exactly this certificate, if FleetCA issued it. */

@@ -16,7 +16,10 @@ import io.fleetca.profile.RenewalKey;
 import io.fleetca.registry.IssuanceLedger;
 import io.fleetca.registry.KeyOwner;
 import io.fleetca.registry.RateWindows;
+import io.fleetca.registry.ServerCertificateLedger;
 import io.fleetca.registry.StationRecord;
+import io.fleetca.revocation.RevocationOutcome;
+import io.fleetca.revocation.RevocationService;
 import io.fleetca.revocation.Supersession;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -40,9 +43,16 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 @ApplicationScoped
 public class ServiceCertificates {
 
-    /** TLS server profile: serverAuth only (RFC 5280 §4.2.1.12), short-lived, re-issued at every start. */
-    static final CertificateProfile TLS_SERVER = new CertificateProfile("tls-server", Duration.ofDays(30), false,
-            Set.of(DeviceKeyType.EC_P256), 2048, 4096, Optional.empty(), List.of("serverAuth"), Duration.ofMinutes(5), RenewalKey.ANY);
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ServiceCertificates.class);
+
+    /**
+     * TLS server profile: serverAuth only (RFC 5280 §4.2.1.12), short-lived (validity from
+     * fleetca.est.server-certificate-validity), re-issued at every start and before it runs out.
+     */
+    static CertificateProfile tlsServerProfile(Duration validity) {
+        return new CertificateProfile("tls-server", validity, false, Set.of(DeviceKeyType.EC_P256), 2048, 4096,
+                Optional.empty(), List.of("serverAuth"), Duration.ofMinutes(5), RenewalKey.ANY);
+    }
 
     /**
      * Station TLS client certificates (EST authentication of a provisioning station, RFC 7030 §3.3.2):
@@ -72,6 +82,12 @@ public class ServiceCertificates {
 
     @Inject
     Supersession supersession;
+
+    @Inject
+    ServerCertificateLedger serverCertificates;
+
+    @Inject
+    RevocationService revocations;
 
     @Inject
     Clock clock;
@@ -134,8 +150,11 @@ public class ServiceCertificates {
         return new EnrollmentResult(issued.record(), issued.certificate(), issued.chain(), issued.created());
     }
 
-    /** A TLS server certificate for {@code hosts} (DNS names or IP literals) and this EC P-256 key. */
-    public EnrollmentResult tlsServer(SubjectPublicKeyInfo key, List<String> hosts) {
+    /**
+     * A TLS server certificate for {@code hosts} (DNS names or IP literals) and this EC P-256 key, valid for
+     * {@code validity}; recorded as held by {@code instance} in the transaction that records it.
+     */
+    public EnrollmentResult tlsServer(SubjectPublicKeyInfo key, List<String> hosts, Duration validity, String instance) {
         LoadedCa ca = cas.issuerFor(Optional.empty()).orElseThrow(() -> new FleetCaException(ProblemType.CONFLICT,
                 "no issuing CA exists to certify the EST TLS server"));
         List<GeneralName> names = new ArrayList<>();
@@ -143,10 +162,37 @@ public class ServiceCertificates {
             boolean ip = host.matches("[0-9.]+") || host.contains(":");
             names.add(new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, host));
         }
-        IssuedCertificate issued = issuer.issue(new IssuanceRequest(null, TLS_SERVER, ca, key, EnrollmentService.sha256(key), false,
-                hosts.get(0), names), record -> audit.append(new AuditEvent("fleetca", "certificate.issued",
-                "certificate:" + record.serial(), Json.object("purpose", "EST TLS server", "hosts", String.join(",", hosts),
-                        "issuer", record.issuerId(), "notAfter", record.notAfter().toString()))));
+        IssuedCertificate issued = issuer.issue(new IssuanceRequest(null, tlsServerProfile(validity), ca, key,
+                EnrollmentService.sha256(key), false, hosts.get(0), names), record -> {
+                    audit.append(new AuditEvent("fleetca", "certificate.issued", "certificate:" + record.serial(),
+                            Json.object("purpose", "EST TLS server", "hosts", String.join(",", hosts), "instance", instance,
+                                    "issuer", record.issuerId(), "notAfter", record.notAfter().toString())));
+                    serverCertificates.record(record.issuerId(), record.serial(), instance);
+                });
         return new EnrollmentResult(issued.record(), issued.certificate(), issued.chain(), issued.created());
+    }
+
+    /**
+     * Revokes (superseded, RFC 5280 §5.3.1) every live EST server certificate of {@code instance} but
+     * {@code current}: their keys were replaced or died with an earlier run of the instance. Each goes
+     * through the revocation service (ledger, audit event, OCSP notification, CRL). Returns the serials.
+     */
+    public List<String> supersedeServerCertificates(String instance, String current) {
+        List<String> revoked = new ArrayList<>();
+        for (String serial : serverCertificates.liveSerialsOf(instance, clock.instant())) {
+            if (serial.equals(current)) {
+                continue;
+            }
+            try {
+                RevocationOutcome outcome = revocations.revoke("fleetca", serial, "superseded", null);
+                if (outcome.changed()) {
+                    revoked.add(serial);
+                }
+            } catch (FleetCaException e) {
+                // One that cannot be revoked (say, a serial under two issuers) must not keep the others valid.
+                LOG.errorf("EST TLS server certificate %s not revoked: %s", serial, e.getMessage());
+            }
+        }
+        return revoked;
     }
 }
