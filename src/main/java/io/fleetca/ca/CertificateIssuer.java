@@ -181,6 +181,9 @@ public class CertificateIssuer {
                 case DEVICE_DECOMMISSIONED -> throw new FleetCaException(ProblemType.DEVICE_DECOMMISSIONED,
                         "device " + request.deviceId() + " is decommissioned");
                 case ALREADY_ISSUED -> { return null; }
+                case DEVICE_ID_CASE_CONFLICT -> throw new FleetCaException(ProblemType.DEVICE_ID_CASE_CONFLICT,
+                        "device id " + request.deviceId() + " differs only in case from the existing device "
+                                + ledger.otherCaseOf(request.deviceId()).orElse("(removed meanwhile)"));
                 case IN_PROGRESS -> throw new FleetCaException(ProblemType.CONFLICT,
                         "an identical enrollment for this device and key is being signed; retry in a few seconds",
                         Duration.ofSeconds(2));

@@ -51,7 +51,7 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
  * Checks, cheapest first, each refusal a problem with nothing stored (but its audit event, see RefusalAudit):
  * <ol>
  *   <li>the profile exists and is in the station's list; the device id matches the station's pattern;</li>
- *   <li>the device is not decommissioned;</li>
+ *   <li>the device is not decommissioned, and no other device has its id in another case;</li>
  *   <li>the CSR parses, its signature verifies (proof of possession), and its key fits the profile and is not weak;</li>
  *   <li>the key is not certified for another device; a retry for the same device, key and profile returns the
  *       valid certificate already issued;</li>
@@ -336,6 +336,12 @@ public class EnrollmentService {
             throw new FleetCaException(ProblemType.DEVICE_DECOMMISSIONED,
                     "device " + request.deviceId() + " is decommissioned");
         }
+        // Brokers often compare names ignoring case: a second identity that differs only in case is refused
+        // (the database enforces it too, device_id_folded_key, for enrollments that race).
+        ledger.otherCaseOf(request.deviceId()).ifPresent(existing -> {
+            throw new FleetCaException(ProblemType.DEVICE_ID_CASE_CONFLICT, "device id " + request.deviceId()
+                    + " differs only in case from the existing device " + existing);
+        });
 
         PKCS10CertificationRequest csr = CsrDecoder.decode(request.csr(), config.enrollment().maxCsrBytes());
         ProofOfPossession.verify(csr);

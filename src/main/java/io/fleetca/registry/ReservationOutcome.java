@@ -6,5 +6,7 @@ public enum ReservationOutcome {
     /** A valid certificate for the same device, key and profile exists (a retry raced its original). */
     ALREADY_ISSUED,
     /** The same device, key and profile is being signed right now by another request. */
-    IN_PROGRESS
+    IN_PROGRESS,
+    /** Another device has this id in another case (device ids are unique ignoring case). */
+    DEVICE_ID_CASE_CONFLICT
 }
