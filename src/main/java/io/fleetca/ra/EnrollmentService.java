@@ -236,6 +236,7 @@ public class EnrollmentService {
                 issuingCa, spki, spkiSha256, keyType == DeviceKeyType.RSA).asRenewal(),
                 () -> change[0] = revocationLedger.nextChange(),
                 record -> {
+                    requireStillEnabled(station);
                     CertificateRecord old = revocationLedger.lock(current.issuerId(), current.serial()).orElseThrow();
                     if (old.status() != io.fleetca.registry.CertificateStatus.ISSUED || old.revokeAfter() != null) {
                         throw new FleetCaException(ProblemType.FORBIDDEN, "certificate " + old.serial()
@@ -377,6 +378,9 @@ public class EnrollmentService {
         try {
             issued = issuer.issue(IssuanceRequest.forDevice(request.deviceId(), station.id(), profile, issuingCa,
                     spki, spkiSha256, keyType == DeviceKeyType.RSA), record -> {
+                        if (request.code() == null) {
+                            requireStillEnabled(station);
+                        }
                         if (request.code() != null && !codes.use(request.code().codeSha256(), record.serial(), now)) {
                             // Another request used the code first: this certificate is never recorded nor sent.
                             throw new FleetCaException(ProblemType.UNAUTHORIZED, "the enrollment code was already used");
@@ -396,6 +400,23 @@ public class EnrollmentService {
             rates.giveBack(station.id(), window);
         }
         return new EnrollmentResult(issued.record(), issued.certificate(), issued.chain(), issued.created());
+    }
+
+    /**
+     * In the transaction that records a certificate the station authorized: the station must still be
+     * enabled. A station disabled while the certificate was signed gets nothing (the transaction rolls back;
+     * the serial stays reserved, never issued), so "disable, then revoke what it got up to disabledAt"
+     * cannot miss a certificate. Enrollment codes are exempt: an admin, not the station, authorized them.
+     */
+    static void requireStillEnabled(StationRegistry stations, StationRecord station) {
+        if (!stations.lockIfEnabled(station.id())) {
+            throw new FleetCaException(ProblemType.FORBIDDEN, "station " + station.id()
+                    + " was disabled while this certificate was signed; it was not issued");
+        }
+    }
+
+    private void requireStillEnabled(StationRecord station) {
+        requireStillEnabled(stations, station);
     }
 
     /** Whether {@code name} is a certificate profile (EST labels name profiles, RFC 7030 §3.2.2). */

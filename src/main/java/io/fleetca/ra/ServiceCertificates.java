@@ -57,6 +57,9 @@ public class ServiceCertificates {
     @Inject
     AuditLog audit;
 
+    @Inject
+    io.fleetca.registry.StationRegistry stations;
+
     /**
      * A TLS client certificate for an enabled station, for the key in its CSR (proof of possession and
      * key policy as for devices; the key may not be a device's). The subject is CN=station id.
@@ -73,9 +76,12 @@ public class ServiceCertificates {
                 "no issuing CA exists to certify stations"));
         IssuedCertificate issued = issuer.issue(new IssuanceRequest(station.id(), STATION, ca, key,
                 EnrollmentService.sha256(key), type == DeviceKeyType.RSA, station.id(), List.of()),
-                record -> audit.append(new AuditEvent(actor, "certificate.issued", "certificate:" + record.serial(),
-                        Json.object("station", station.id(), "profile", STATION.name(), "issuer", record.issuerId(),
-                                "notAfter", record.notAfter().toString()))));
+                record -> {
+                    EnrollmentService.requireStillEnabled(stations, station);
+                    audit.append(new AuditEvent(actor, "certificate.issued", "certificate:" + record.serial(),
+                            Json.object("station", station.id(), "profile", STATION.name(), "issuer", record.issuerId(),
+                                    "notAfter", record.notAfter().toString())));
+                });
         return new EnrollmentResult(issued.record(), issued.certificate(), issued.chain(), issued.created());
     }
 

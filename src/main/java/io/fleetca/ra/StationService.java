@@ -88,7 +88,7 @@ public class StationService {
         return QuarkusTransaction.requiringNew().call(() -> {
             StationRecord before = (Text.isStationId(stationId) ? stations.find(stationId) : java.util.Optional.<StationRecord>empty())
                     .orElseThrow(() -> new FleetCaException(ProblemType.NOT_FOUND, "no such station"));
-            StationRecord after = stations.disable(stationId, clock.instant()).orElseThrow();
+            StationRecord after = stations.disable(stationId, clock).orElseThrow();
             if (before.enabled()) {
                 audit.append(new AuditEvent(actor, "station.disabled", "station:" + stationId, Json.object("name", after.name())));
             }
