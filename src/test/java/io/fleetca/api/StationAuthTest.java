@@ -148,6 +148,15 @@ class StationAuthTest {
                 .when().get("/api/v1/stations").then().statusCode(401);
         given().header("Authorization", "Bearer " + TestTokens.operatorJwt(List.of("viewer"), c -> {}))
                 .when().get("/api/v1/stations").then().statusCode(403);
+        // sub names the operator in the audit log: required, for reading and for changing calls alike.
+        given().header("Authorization", "Bearer " + TestTokens.operatorJwt(List.of("admin"), c -> c.unsetClaim("sub")))
+                .when().get("/api/v1/stations").then().statusCode(401).contentType("application/problem+json")
+                .body("detail", containsString("must carry sub"));
+        given().header("Authorization", "Bearer " + TestTokens.operatorJwt(List.of("admin"), c -> c.setSubject(" ")))
+                .when().post("/api/v1/stations/" + java.util.UUID.randomUUID() + "/disable").then().statusCode(401)
+                .body("detail", containsString("must carry sub"));
+        given().header("Authorization", "Bearer " + TestTokens.operatorJwt(List.of("auditor"), c -> c.setSubject("a\nb")))
+                .when().get("/api/v1/stations").then().statusCode(401).body("detail", containsString("control characters"));
         given().when().get("/api/v1/devices").then().statusCode(401);
         given().when().get("/api/v1/audit/verify").then().statusCode(401);
     }
