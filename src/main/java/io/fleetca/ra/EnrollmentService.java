@@ -146,7 +146,7 @@ public class EnrollmentService {
             throw new FleetCaException(ProblemType.FORBIDDEN, "station " + station.id() + " is disabled");
         }
         String deviceId = deviceIdOf(CsrDecoder.decode(csr, config.enrollment().maxCsrBytes()));
-        return enrollForStation(station, deviceId, profileLabel, csr);
+        return enrollForStation(station, deviceId, profileLabel, csr, null);
     }
 
     /**
@@ -292,9 +292,14 @@ public class EnrollmentService {
         return id;
     }
 
-    /** Enrollment by a station for the device its token names; without a label, the station's first profile. */
-    public EnrollmentResult enrollForStation(StationRecord station, String deviceId, Optional<String> profileLabel, String csr) {
-        return enroll(new EnrollmentRequest(station, deviceId, profileLabel.orElseGet(() -> station.profiles().get(0)), csr));
+    /**
+     * Enrollment by a station for the device its token (or, with a null token, its TLS certificate) names;
+     * without a label, the station's first profile.
+     */
+    public EnrollmentResult enrollForStation(StationRecord station, String deviceId, Optional<String> profileLabel, String csr,
+                                             EnrollmentRequest.StationToken token) {
+        return enroll(new EnrollmentRequest(station, deviceId, profileLabel.orElseGet(() -> station.profiles().get(0)), csr,
+                token));
     }
 
     public EnrollmentResult enroll(EnrollmentRequest request) {
@@ -349,6 +354,7 @@ public class EnrollmentService {
         SubjectPublicKeyInfo spki = csr.getSubjectPublicKeyInfo();
         DeviceKeyType keyType = PublicKeyPolicy.check(spki, profile);
         String spkiSha256 = sha256(spki);
+        checkKeyBinding(request, spkiSha256);
 
         Optional<String> owner = ledger.deviceOfKey(spkiSha256);
         if (owner.isPresent() && !owner.get().equals(request.deviceId())) {
@@ -417,6 +423,31 @@ public class EnrollmentService {
 
     private void requireStillEnabled(StationRecord station) {
         requireStillEnabled(stations, station);
+    }
+
+    /**
+     * A station token may bind the key it authorizes (claim csr_spki_sha256), so that whoever sees the token
+     * first cannot redeem it with another key; a station registered with requireKeyBinding accepts only
+     * bound tokens. Codes and station TLS certificates are not bearer tokens of this kind: not checked.
+     */
+    private static void checkKeyBinding(EnrollmentRequest request, String spkiSha256Hex) {
+        if (request.token() == null) {
+            return;
+        }
+        String bound = request.token().csrSpkiSha256();
+        if (bound == null) {
+            if (request.station().requireKeyBinding()) {
+                throw new FleetCaException(ProblemType.UNAUTHORIZED, "station " + request.station().id()
+                        + " requires key-bound tokens: the token must carry csr_spki_sha256 (base64url SHA-256 of the"
+                        + " CSR's SubjectPublicKeyInfo)");
+            }
+            return;
+        }
+        String actual = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(HexFormat.of().parseHex(spkiSha256Hex));
+        if (!bound.equals(actual)) {
+            throw new FleetCaException(ProblemType.FORBIDDEN,
+                    "the token's csr_spki_sha256 names another key than the CSR's (" + actual + ")");
+        }
     }
 
     /** Whether {@code name} is a certificate profile (EST labels name profiles, RFC 7030 §3.2.2). */

@@ -71,7 +71,7 @@ public class StationService {
         Instant now = clock.instant();
         StationRecord record = new StationRecord(UUID.randomUUID().toString(), r.name().strip(), jwk,
                 List.copyOf(r.profiles().stream().distinct().toList()), r.deviceIdPattern(), r.maxEnrollmentsPerHour(),
-                true, now, null);
+                true, now, null, Boolean.TRUE.equals(r.requireKeyBinding()));
         QuarkusTransaction.requiringNew().run(() -> {
             if (stations.nameTaken(record.name())) {
                 throw new FleetCaException(ProblemType.CONFLICT, "a station named '" + record.name() + "' already exists");

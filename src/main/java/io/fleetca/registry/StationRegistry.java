@@ -26,6 +26,7 @@ public class StationRegistry {
         e.maxEnrollmentsPerHour = s.maxEnrollmentsPerHour();
         e.enabled = s.enabled();
         e.createdAt = s.createdAt();
+        e.requireKeyBinding = s.requireKeyBinding();
         stations.persistAndFlush(e);
     }
 

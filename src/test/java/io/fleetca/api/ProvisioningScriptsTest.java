@@ -48,13 +48,14 @@ class ProvisioningScriptsTest {
         String jwk = run(work, scripts.resolve("make-station-key.sh").toString(), "station.key");
         String stationId = given().header("Authorization", admin).contentType(ContentType.JSON)
                 .body(Map.of("name", work.getFileName().toString(), "publicKey", jwk, "profiles", List.of("idevid"),
-                        "deviceIdPattern", "sensor-[0-9]+", "maxEnrollmentsPerHour", 10))
+                        "deviceIdPattern", "sensor-[0-9]+", "maxEnrollmentsPerHour", 10, "requireKeyBinding", true))
                 .when().post("/api/v1/stations").then().statusCode(201).extract().path("id");
 
         String url = baseUrl.toString().replaceAll("/$", "");
         run(work, scripts.resolve("enroll-device.sh").toString(), url, stationId, "station.key", "sensor-0001");
         Path chain = work.resolve("sensor-0001").resolve("chain.pem");
         assertTrue(Files.readString(chain).contains("BEGIN CERTIFICATE"));
+        // The station requires key-bound tokens: the script's csr_spki_sha256 matched the device key.
         // A retry with the same device key gets the same certificate back (200), and the script accepts it.
         run(work, scripts.resolve("enroll-device.sh").toString(), url, stationId, "station.key", "sensor-0001");
     }

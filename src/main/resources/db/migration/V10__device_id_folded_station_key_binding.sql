@@ -9,3 +9,7 @@ UPDATE device SET id_folded = LOWER(id) WHERE NOT EXISTS (
     SELECT 1 FROM device older WHERE LOWER(older.id) = LOWER(device.id)
       AND (older.created_at < device.created_at OR (older.created_at = device.created_at AND older.id < device.id)));
 ALTER TABLE device ADD CONSTRAINT device_id_folded_key UNIQUE (id_folded);
+
+-- A station registered with requireKeyBinding accepts only enrollment tokens that bind the CSR's key
+-- (claim csr_spki_sha256), so a token seen in transit cannot be redeemed with another key.
+ALTER TABLE station ADD COLUMN require_key_binding BOOLEAN NOT NULL DEFAULT FALSE;
