@@ -31,6 +31,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
@@ -39,6 +40,8 @@ import org.bouncycastle.asn1.x509.AccessDescription;
 import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CertificatePolicies;
+import org.bouncycastle.asn1.x509.PolicyInformation;
 import org.bouncycastle.asn1.x509.CRLDistPoint;
 import org.bouncycastle.asn1.x509.DistributionPoint;
 import org.bouncycastle.asn1.x509.DistributionPointName;
@@ -228,6 +231,12 @@ public class CertificateIssuer {
                 // RFC 5280 §4.2.1.6: names a TLS client checks the server against (dNSName, iPAddress).
                 b.addExtension(Extension.subjectAlternativeName, false,
                         new GeneralNames(request.subjectAltNames().toArray(GeneralName[]::new)));
+            }
+            if (!request.policyOids().isEmpty()) {
+                // RFC 5280 §4.2.1.4: policy identifiers only, no qualifiers; not critical, so relying parties
+                // that do not know FleetCA's OIDs still accept the certificate.
+                b.addExtension(Extension.certificatePolicies, false, new CertificatePolicies(request.policyOids().stream()
+                        .map(oid -> new PolicyInformation(new ASN1ObjectIdentifier(oid))).toArray(PolicyInformation[]::new)));
             }
             b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(request.publicKey()));
             b.addExtension(Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(issuer.subjectKeyIdentifier()));

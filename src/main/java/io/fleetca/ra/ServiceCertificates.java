@@ -60,6 +60,16 @@ public class ServiceCertificates {
     @Inject
     io.fleetca.registry.StationRegistry stations;
 
+    /** CONVENTIONS §3: a policy OID that is not a dotted-decimal OID stops start-up, not the first issuance. */
+    void checkPolicyOids(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
+        for (String oid : List.of(config.certificates().stationPolicyOid(), config.certificates().servicePolicyOid())) {
+            if (org.bouncycastle.asn1.ASN1ObjectIdentifier.tryFromID(oid) == null) {
+                throw new IllegalStateException("fleetca.certificates.*-policy-oid must be a dotted-decimal OID, not '"
+                        + oid + "'");
+            }
+        }
+    }
+
     /**
      * A TLS client certificate for an enabled station, for the key in its CSR (proof of possession and
      * key policy as for devices; the key may not be a device's). The subject is CN=station id.
@@ -75,7 +85,8 @@ public class ServiceCertificates {
         LoadedCa ca = cas.issuerFor(Optional.empty()).orElseThrow(() -> new FleetCaException(ProblemType.CONFLICT,
                 "no issuing CA exists to certify stations"));
         IssuedCertificate issued = issuer.issue(new IssuanceRequest(station.id(), STATION, ca, key,
-                EnrollmentService.sha256(key), type == DeviceKeyType.RSA, station.id(), List.of()),
+                EnrollmentService.sha256(key), type == DeviceKeyType.RSA, station.id(), List.of())
+                        .withPolicy(config.certificates().stationPolicyOid()),
                 record -> {
                     EnrollmentService.requireStillEnabled(stations, station);
                     audit.append(new AuditEvent(actor, "certificate.issued", "certificate:" + record.serial(),
@@ -95,7 +106,7 @@ public class ServiceCertificates {
             names.add(new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, host));
         }
         IssuedCertificate issued = issuer.issue(new IssuanceRequest(null, TLS_SERVER, ca, key, EnrollmentService.sha256(key), false,
-                hosts.get(0), names), record -> audit.append(new AuditEvent("fleetca", "certificate.issued",
+                hosts.get(0), names).withPolicy(config.certificates().servicePolicyOid()), record -> audit.append(new AuditEvent("fleetca", "certificate.issued",
                 "certificate:" + record.serial(), Json.object("purpose", "EST TLS server", "hosts", String.join(",", hosts),
                         "issuer", record.issuerId(), "notAfter", record.notAfter().toString()))));
         return new EnrollmentResult(issued.record(), issued.certificate(), issued.chain(), issued.created());
