@@ -10,7 +10,9 @@
 #      A key or CSR left by an earlier run is reused, so a retry asks for the same key.
 #   2. signs a one-time station token: a compact JWS (ES256 for an EC P-256 station key,
 #      RS256 for an RSA key) with header kid = station id and claims iss = station id,
-#      sub = device id, aud = fleetca, iat, exp = iat + 300 s and a random jti.
+#      sub = device id, aud = fleetca, iat, exp = iat + 300 s, a random jti, and csr_spki_sha256 =
+#      base64url(SHA-256(the CSR's SubjectPublicKeyInfo, DER)), which binds the token to the device
+#      key (required by stations registered with requireKeyBinding, checked for all).
 #   3. POSTs {"profile", "csr"} to <fleetca-url>/api/v1/devices/<device-id>/certificates.
 #   4. saves the returned PEM chain (device certificate first, root last) to
 #      ./<device-id>/chain.pem.
@@ -18,8 +20,8 @@
 #      then writes the device certificate alone to ./<device-id>/device.crt.
 # profile defaults to "idevid".
 #
-# The second form prints only the station token (no device key and no request). Use it to
-# inspect or test the token.
+# The second form prints only the station token (no device key and no request, so no
+# csr_spki_sha256). Use it to inspect or test the token.
 #
 # Optional environment:
 #   FLEETCA_ROOT_CA  PEM file of the FleetCA root to trust. Without it the root at the end
@@ -52,13 +54,17 @@ say() {
 }
 
 # Prints a compact JWS signed by the station for one enrollment of one device.
-# Arguments: station id, station key file, device id, alg (from jws_alg).
+# Arguments: station id, station key file, device id, alg (from jws_alg), and optionally the
+# csr_spki_sha256 value binding the token to the device key.
 build_token() {
-    local station_id="$1" key="$2" device_id="$3" alg="$4" now header claims
+    local station_id="$1" key="$2" device_id="$3" alg="$4" binding="${5:-}" now header claims extra=""
     now="$(date +%s)"
     header="$(jws_header "$alg" "$station_id")"
-    claims="$(printf '{"iss":"%s","sub":"%s","aud":"%s","iat":%d,"exp":%d,"jti":"%s"}' \
-        "$station_id" "$device_id" "$AUDIENCE" "$now" "$((now + TOKEN_LIFETIME))" "$(openssl rand -hex 16)")"
+    if [[ -n "$binding" ]]; then
+        extra="$(printf ',"csr_spki_sha256":"%s"' "$binding")"
+    fi
+    claims="$(printf '{"iss":"%s","sub":"%s","aud":"%s","iat":%d,"exp":%d,"jti":"%s"%s}' \
+        "$station_id" "$device_id" "$AUDIENCE" "$now" "$((now + TOKEN_LIFETIME))" "$(openssl rand -hex 16)" "$extra")"
     jws_compact "$key" "$alg" "$header" "$claims" station
 }
 
@@ -132,9 +138,13 @@ else
     say "   wrote the CSR $dir/device.csr (subject CN=$device_id)"
 fi
 
-# 2. Station token: proves the station authorized this enrollment (single use, 5 minutes).
-token="$(build_token "$station_id" "$station_key" "$device_id" "$alg")"
-say "2. signed an $alg station token for device $device_id (kid $station_id, valid ${TOKEN_LIFETIME}s)"
+# 2. Station token: proves the station authorized this enrollment (single use, 5 minutes), bound
+#    to the device key, so a token seen by someone else is useless with any other key.
+openssl req -in "$dir/device.csr" -noout -pubkey | openssl pkey -pubin -outform DER -out "$work/device.spki.der" \
+    || die "openssl could not read the CSR's public key"
+binding="$(openssl dgst -sha256 -binary "$work/device.spki.der" | jws_b64url)"
+token="$(build_token "$station_id" "$station_key" "$device_id" "$alg" "$binding")"
+say "2. signed an $alg station token for device $device_id (kid $station_id, valid ${TOKEN_LIFETIME}s, csr_spki_sha256 $binding)"
 
 # 3. Enrollment request. The PEM lines are joined with JSON "\n" escapes; PEM has no other
 #    character that needs escaping, and the ids were checked above.

@@ -61,7 +61,7 @@ echo "bench: seeding 1000 good certificates"
 sql <<SQL
 INSERT INTO station (id, name, public_jwk, profiles, device_id_pattern, max_enrollments_per_hour, enabled, created_at)
 VALUES ('$station', 'bench', '{}', 'operational', 'bench-.*', 1000, true, now());
-INSERT INTO device (id, status, station_id, created_at, updated_at) VALUES ('bench-1', 'ACTIVE', '$station', now(), now());
+INSERT INTO device (id, id_folded, status, station_id, created_at, updated_at) VALUES ('bench-1', 'bench-1', 'ACTIVE', '$station', now(), now());
 INSERT INTO certificate (issuer_id, serial, status, device_id, station_id, profile, spki_sha256, not_before, not_after,
                          reserved_at, issued_at)
 SELECT 'dev-issuing', '7' || lpad(to_hex(g), 31, '0'), 'ISSUED', 'bench-1', '$station', 'operational', md5(g::text),

@@ -68,7 +68,7 @@ public class DeviceResource {
         Caller station = auth.station(authorization, deviceId);
         Dtos.EnrollRequest request = json.read(body, Dtos.EnrollRequest.class);
         EnrollmentResult result = enrollment.enroll(new EnrollmentRequest(station.station(), deviceId, request.profile(),
-                request.csr()));
+                request.csr(), new EnrollmentRequest.StationToken(station.csrKeyBinding())));
         URI location = URI.create("/api/v1/certificates/" + result.record().serial());
         Response.ResponseBuilder response = result.created() ? Response.created(location) : Response.ok().location(location);
         String chain = Pem.chain(result.chain());

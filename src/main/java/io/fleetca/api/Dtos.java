@@ -28,10 +28,11 @@ final class Dtos {
     record CreateCa(String id, String subject, String parentId, String keyAlgorithm, Integer validityDays) {}
 
     record RegisterStation(String name, Object publicKey, List<String> profiles, String deviceIdPattern,
-                           Integer maxEnrollmentsPerHour) {}
+                           Integer maxEnrollmentsPerHour, Boolean requireKeyBinding) {}
 
     record StationView(String id, String name, Object publicKey, List<String> profiles, String deviceIdPattern,
-                       int maxEnrollmentsPerHour, boolean enabled, Instant createdAt, Instant disabledAt) {}
+                       int maxEnrollmentsPerHour, boolean enabled, Instant createdAt, Instant disabledAt,
+                       boolean requireKeyBinding) {}
 
     record EnrollRequest(String profile, String csr) {}
 

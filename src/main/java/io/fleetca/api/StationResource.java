@@ -63,7 +63,7 @@ public class StationResource {
             throw new FleetCaException(ProblemType.MALFORMED_REQUEST, "publicKey is not a JWK object");
         }
         StationRecord s = service.register(caller.actor(), new StationRegistration(r.name(), jwk, r.profiles(),
-                r.deviceIdPattern(), r.maxEnrollmentsPerHour()));
+                r.deviceIdPattern(), r.maxEnrollmentsPerHour(), r.requireKeyBinding()));
         return Response.created(URI.create("/api/v1/stations/" + s.id())).entity(view(s)).build();
     }
 
@@ -120,6 +120,6 @@ public class StationResource {
             jwk = s.publicJwk();
         }
         return new Dtos.StationView(s.id(), s.name(), jwk, s.profiles(), s.deviceIdPattern(), s.maxEnrollmentsPerHour(),
-                s.enabled(), s.createdAt(), s.disabledAt());
+                s.enabled(), s.createdAt(), s.disabledAt(), s.requireKeyBinding());
     }
 }

@@ -28,12 +28,20 @@ import org.jose4j.lang.JoseException;
 /**
  * Verifies admin and auditor JWTs against the JWKS named by fleetca.auth.admin-jwks:
  * RS256 or ES256, iss = fleetca.auth.admin-issuer, aud contains fleetca, exp at most one hour
- * ahead and at most one hour after iat, and a groups claim with admin or auditor.
+ * ahead and at most one hour after iat, a sub naming the operator (the audit log's actor), and a
+ * groups claim with admin or auditor.
+ *
+ * <p>Admin tokens are bearer tokens, usable for several calls until exp (no single-use jti): operators
+ * run several calls with one token (README walk-through, admin-token.sh mints 15-minute tokens), the
+ * REST listener is reached only over TLS, and a replayed token acts as the sub the audit log records.
+ * README "Admin tokens" says why in full.
  */
 @ApplicationScoped
 public class AdminTokenVerifier {
 
     static final int MAX_LIFETIME_SECONDS = 3600;
+    /** The audit actor is "admin:" + sub, at most 256 characters. */
+    static final int MAX_SUBJECT_LENGTH = 200;
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(AdminTokenVerifier.class);
 
     @Inject
@@ -72,7 +80,14 @@ public class AdminTokenVerifier {
                 throw Unauthorized.because("admin tokens may live at most one hour (exp - iat)");
             }
             List<String> groups = claims.hasClaim("groups") ? claims.getStringListClaimValue("groups") : List.of();
-            String subject = claims.getSubject() == null ? "unknown" : claims.getSubject();
+            // RFC 7519 §4.1.2: sub names who is calling; every change is audited under it, so it is required.
+            String subject = claims.getSubject();
+            if (subject == null || subject.isBlank()) {
+                throw Unauthorized.because("admin tokens must carry sub (the operator's name, recorded in the audit log)");
+            }
+            if (subject.length() > MAX_SUBJECT_LENGTH || subject.chars().anyMatch(Character::isISOControl)) {
+                throw Unauthorized.because("sub must be 1 to " + MAX_SUBJECT_LENGTH + " characters without control characters");
+            }
             if (groups.contains("admin")) {
                 return Caller.operator(Caller.Role.ADMIN, subject);
             }
@@ -81,7 +96,7 @@ public class AdminTokenVerifier {
             }
             throw new FleetCaException(ProblemType.FORBIDDEN, "the token's groups contain neither admin nor auditor");
         } catch (MalformedClaimException e) {
-            throw Unauthorized.because("the groups claim must be a list of strings");
+            throw Unauthorized.because("the sub claim must be a string and groups a list of strings");
         }
     }
 

@@ -5,12 +5,17 @@ import io.fleetca.registry.StationRecord;
 /**
  * Who is calling, after the credential was verified. {@code id} is the JWT subject (admins) or the
  * station id; {@code station} is the station's record as read during verification (null for operators),
- * so the enrollment does not read it again.
+ * so the enrollment does not read it again. {@code csrKeyBinding} is a station token's
+ * {@code csr_spki_sha256} claim (base64url SHA-256 of the SubjectPublicKeyInfo the token may certify),
+ * null when the token carries none.
  */
-public record Caller(Role role, String id, StationRecord station) {
+public record Caller(Role role, String id, StationRecord station, String csrKeyBinding) {
+
+    /** The claim binding a station token to the CSR's key (see StationTokenVerifier). */
+    public static final String KEY_BINDING_CLAIM = "csr_spki_sha256";
 
     static Caller operator(Role role, String subject) {
-        return new Caller(role, subject, null);
+        return new Caller(role, subject, null, null);
     }
 
     public enum Role { ADMIN, AUDITOR, STATION }

@@ -26,6 +26,10 @@ import org.jose4j.lang.JoseException;
  * Verifies the per-enrollment token a station signs with its own private key:
  * header kid = station id; claims iss = station id, sub = the device id, aud = fleetca,
  * iat, exp at most 10 minutes after iat, and a jti accepted only once (across instances).
+ * Optional claim {@code csr_spki_sha256}: base64url (no padding) of the SHA-256 of the DER
+ * SubjectPublicKeyInfo the token may certify; the RA refuses a CSR with another key, and a station
+ * registered with requireKeyBinding refuses tokens without it (a token seen in transit is then
+ * worthless for another key).
  */
 @ApplicationScoped
 public class StationTokenVerifier {
@@ -114,7 +118,16 @@ public class StationTokenVerifier {
             if (!tokens.consume(station.id(), jti, expires, now)) {
                 throw Unauthorized.because("the token was already used (replayed jti)");
             }
-            return new Verified(new Caller(Caller.Role.STATION, station.id(), station), claims.getSubject());
+            String binding = null;
+            if (claims.hasClaim(Caller.KEY_BINDING_CLAIM)) {
+                Object value = claims.getClaimValue(Caller.KEY_BINDING_CLAIM);
+                if (!(value instanceof String s) || !s.matches("[A-Za-z0-9_-]{43}")) {
+                    throw Unauthorized.because(Caller.KEY_BINDING_CLAIM
+                            + " must be the base64url SHA-256 (43 characters, no padding) of the CSR's SubjectPublicKeyInfo");
+                }
+                binding = s;
+            }
+            return new Verified(new Caller(Caller.Role.STATION, station.id(), station, binding), claims.getSubject());
         } catch (MalformedClaimException e) {
             throw Unauthorized.because("the token claims are malformed");
         }

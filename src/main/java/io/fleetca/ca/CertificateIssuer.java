@@ -30,11 +30,14 @@ import java.util.Date;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CertificatePolicies;
+import org.bouncycastle.asn1.x509.PolicyInformation;
 import org.bouncycastle.asn1.x509.DistributionPoint;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -179,6 +182,9 @@ public class CertificateIssuer {
                 case ISSUER_REVOKED -> throw new FleetCaException(ProblemType.CA_REVOKED,
                         "issuing CA " + request.issuer().id() + " was revoked; it issues nothing more");
                 case ALREADY_ISSUED -> { return null; }
+                case DEVICE_ID_CASE_CONFLICT -> throw new FleetCaException(ProblemType.DEVICE_ID_CASE_CONFLICT,
+                        "device id " + request.deviceId() + " differs only in case from the existing device "
+                                + ledger.otherCaseOf(request.deviceId()).orElse("(removed meanwhile)"));
                 case IN_PROGRESS -> throw new FleetCaException(ProblemType.CONFLICT,
                         "an identical enrollment for this device and key is being signed; retry in a few seconds",
                         Duration.ofSeconds(2));
@@ -223,6 +229,12 @@ public class CertificateIssuer {
                 // RFC 5280 §4.2.1.6: names a TLS client checks the server against (dNSName, iPAddress).
                 b.addExtension(Extension.subjectAlternativeName, false,
                         new GeneralNames(request.subjectAltNames().toArray(GeneralName[]::new)));
+            }
+            if (!request.policyOids().isEmpty()) {
+                // RFC 5280 §4.2.1.4: policy identifiers only, no qualifiers; not critical, so relying parties
+                // that do not know FleetCA's OIDs still accept the certificate.
+                b.addExtension(Extension.certificatePolicies, false, new CertificatePolicies(request.policyOids().stream()
+                        .map(oid -> new PolicyInformation(new ASN1ObjectIdentifier(oid))).toArray(PolicyInformation[]::new)));
             }
             b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(request.publicKey()));
             b.addExtension(Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(issuer.subjectKeyIdentifier()));

@@ -20,6 +20,7 @@ public enum ProblemType {
     NOT_ACCEPTABLE(406, "not-acceptable", "Requested media type is not available"),
     KEY_REUSE(409, "key-reuse", "The public key is already certified for another device"),
     DEVICE_DECOMMISSIONED(409, "device-decommissioned", "The device is decommissioned"),
+    DEVICE_ID_CASE_CONFLICT(409, "device-id-case-conflict", "A device id differing only in case exists"),
     CONFLICT(409, "conflict", "Conflict with the current state"),
     CA_REVOKED(409, "ca-revoked", "The CA has been revoked and issues nothing more"),
     CRL_NOT_READY(503, "crl-not-ready", "The CRL has not been published yet"),

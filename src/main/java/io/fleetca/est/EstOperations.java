@@ -141,7 +141,8 @@ public class EstOperations {
         if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             Authenticator.StationGrant grant = auth.stationToken(authorization);
             verifiedCaller.verified(grant.caller().actor());
-            result = enrollment.enrollForStation(grant.caller().station(), grant.deviceId(), label, body);
+            result = enrollment.enrollForStation(grant.caller().station(), grant.deviceId(), label, body,
+                    new io.fleetca.ra.EnrollmentRequest.StationToken(grant.caller().csrKeyBinding()));
         } else if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             String[] userAndCode = basic(authorization);
             result = enrollment.enrollWithCode(userAndCode[0], userAndCode[1], label, body);

@@ -51,7 +51,7 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
  * Checks, cheapest first, each refusal a problem with nothing stored (but its audit event, see RefusalAudit):
  * <ol>
  *   <li>the profile exists and is in the station's list; the device id matches the station's pattern;</li>
- *   <li>the device is not decommissioned;</li>
+ *   <li>the device is not decommissioned, and no other device has its id in another case;</li>
  *   <li>the CSR parses, its signature verifies (proof of possession), and its key fits the profile and is not weak;</li>
  *   <li>the key is not certified for another device; a retry for the same device, key and profile returns the
  *       valid certificate already issued;</li>
@@ -151,7 +151,7 @@ public class EnrollmentService {
             throw new FleetCaException(ProblemType.FORBIDDEN, "station " + station.id() + " is disabled");
         }
         String deviceId = deviceIdOf(CsrDecoder.decode(csr, config.enrollment().maxCsrBytes()));
-        return enrollForStation(station, deviceId, profileLabel, csr);
+        return enrollForStation(station, deviceId, profileLabel, csr, null);
     }
 
     /**
@@ -243,6 +243,7 @@ public class EnrollmentService {
                 issuingCa, spki, spkiSha256, keyType == DeviceKeyType.RSA).asRenewal(),
                 () -> change[0] = revocationLedger.nextChange(),
                 record -> {
+                    requireStillEnabled(station);
                     CertificateRecord old = revocationLedger.lock(current.issuerId(), current.serial()).orElseThrow();
                     if (old.status() != io.fleetca.registry.CertificateStatus.ISSUED || old.revokeAfter() != null) {
                         throw new FleetCaException(ProblemType.FORBIDDEN, "certificate " + old.serial()
@@ -304,9 +305,14 @@ public class EnrollmentService {
         return id;
     }
 
-    /** Enrollment by a station for the device its token names; without a label, the station's first profile. */
-    public EnrollmentResult enrollForStation(StationRecord station, String deviceId, Optional<String> profileLabel, String csr) {
-        return enroll(new EnrollmentRequest(station, deviceId, profileLabel.orElseGet(() -> station.profiles().get(0)), csr));
+    /**
+     * Enrollment by a station for the device its token (or, with a null token, its TLS certificate) names;
+     * without a label, the station's first profile.
+     */
+    public EnrollmentResult enrollForStation(StationRecord station, String deviceId, Optional<String> profileLabel, String csr,
+                                             EnrollmentRequest.StationToken token) {
+        return enroll(new EnrollmentRequest(station, deviceId, profileLabel.orElseGet(() -> station.profiles().get(0)), csr,
+                token));
     }
 
     public EnrollmentResult enroll(EnrollmentRequest request) {
@@ -349,12 +355,19 @@ public class EnrollmentService {
             throw new FleetCaException(ProblemType.DEVICE_DECOMMISSIONED,
                     "device " + request.deviceId() + " is decommissioned");
         }
+        // Brokers often compare names ignoring case: a second identity that differs only in case is refused
+        // (the database enforces it too, device_id_folded_key, for enrollments that race).
+        ledger.otherCaseOf(request.deviceId()).ifPresent(existing -> {
+            throw new FleetCaException(ProblemType.DEVICE_ID_CASE_CONFLICT, "device id " + request.deviceId()
+                    + " differs only in case from the existing device " + existing);
+        });
 
         PKCS10CertificationRequest csr = CsrDecoder.decode(request.csr(), config.enrollment().maxCsrBytes());
         ProofOfPossession.verify(csr);
         SubjectPublicKeyInfo spki = csr.getSubjectPublicKeyInfo();
         DeviceKeyType keyType = PublicKeyPolicy.check(spki, profile);
         String spkiSha256 = sha256(spki);
+        checkKeyBinding(request, spkiSha256);
 
         Optional<io.fleetca.registry.KeyOwner> owner = ledger.keyOwner(spkiSha256);
         if (owner.isPresent() && !owner.get().isDevice(request.deviceId())) {
@@ -385,6 +398,9 @@ public class EnrollmentService {
         try {
             issued = issuer.issue(IssuanceRequest.forDevice(request.deviceId(), station.id(), profile, issuingCa,
                     spki, spkiSha256, keyType == DeviceKeyType.RSA), record -> {
+                        if (request.code() == null) {
+                            requireStillEnabled(station);
+                        }
                         if (request.code() != null && !codes.use(request.code().codeSha256(), record.serial(), now)) {
                             // Another request used the code first: this certificate is never recorded nor sent.
                             throw new FleetCaException(ProblemType.UNAUTHORIZED, "the enrollment code was already used");
@@ -404,6 +420,48 @@ public class EnrollmentService {
             rates.giveBack(station.id(), window);
         }
         return new EnrollmentResult(issued.record(), issued.certificate(), issued.chain(), issued.created());
+    }
+
+    /**
+     * In the transaction that records a certificate the station authorized: the station must still be
+     * enabled. A station disabled while the certificate was signed gets nothing (the transaction rolls back;
+     * the serial stays reserved, never issued), so "disable, then revoke what it got up to disabledAt"
+     * cannot miss a certificate. Enrollment codes are exempt: an admin, not the station, authorized them.
+     */
+    static void requireStillEnabled(StationRegistry stations, StationRecord station) {
+        if (!stations.lockIfEnabled(station.id())) {
+            throw new FleetCaException(ProblemType.FORBIDDEN, "station " + station.id()
+                    + " was disabled while this certificate was signed; it was not issued");
+        }
+    }
+
+    private void requireStillEnabled(StationRecord station) {
+        requireStillEnabled(stations, station);
+    }
+
+    /**
+     * A station token may bind the key it authorizes (claim csr_spki_sha256), so that whoever sees the token
+     * first cannot redeem it with another key; a station registered with requireKeyBinding accepts only
+     * bound tokens. Codes and station TLS certificates are not bearer tokens of this kind: not checked.
+     */
+    private static void checkKeyBinding(EnrollmentRequest request, String spkiSha256Hex) {
+        if (request.token() == null) {
+            return;
+        }
+        String bound = request.token().csrSpkiSha256();
+        if (bound == null) {
+            if (request.station().requireKeyBinding()) {
+                throw new FleetCaException(ProblemType.UNAUTHORIZED, "station " + request.station().id()
+                        + " requires key-bound tokens: the token must carry csr_spki_sha256 (base64url SHA-256 of the"
+                        + " CSR's SubjectPublicKeyInfo)");
+            }
+            return;
+        }
+        String actual = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(HexFormat.of().parseHex(spkiSha256Hex));
+        if (!bound.equals(actual)) {
+            throw new FleetCaException(ProblemType.FORBIDDEN,
+                    "the token's csr_spki_sha256 names another key than the CSR's (" + actual + ")");
+        }
     }
 
     /** Whether {@code name} is a certificate profile (EST labels name profiles, RFC 7030 §3.2.2). */

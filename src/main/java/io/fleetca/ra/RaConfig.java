@@ -12,6 +12,24 @@ public interface RaConfig {
 
     Enrollment enrollment();
 
+    Certificates certificates();
+
+    /**
+     * Certificate policies (RFC 5280 §4.2.1.4) that mark FleetCA's own certificates, so that a broker can
+     * tell a station's or a service's certificate from a device's (all come from the same issuing CA with
+     * clientAuth/serverAuth). Defaults are under FleetCA's UUID arc 2.25.202818587431876352372434593332656716864
+     * (ITU-T X.667 / RFC 4122 §1: an OID anyone may take without registration); device certificates carry none.
+     */
+    interface Certificates {
+        /** Policy OID in every station TLS client certificate (profile station). */
+        @WithDefault("2.25.202818587431876352372434593332656716864.1")
+        String stationPolicyOid();
+
+        /** Policy OID in every FleetCA service certificate (the EST TLS server certificate, profile tls-server). */
+        @WithDefault("2.25.202818587431876352372434593332656716864.2")
+        String servicePolicyOid();
+    }
+
     interface Bootstrap {
         /** Create a development root and issuing CA on first start when no CA exists. */
         @WithDefault("false")

@@ -92,6 +92,19 @@ public class ServiceCertificates {
     @Inject
     Clock clock;
 
+    @Inject
+    io.fleetca.registry.StationRegistry stations;
+
+    /** CONVENTIONS §3: a policy OID that is not a dotted-decimal OID stops start-up, not the first issuance. */
+    void checkPolicyOids(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
+        for (String oid : List.of(config.certificates().stationPolicyOid(), config.certificates().servicePolicyOid())) {
+            if (org.bouncycastle.asn1.ASN1ObjectIdentifier.tryFromID(oid) == null) {
+                throw new IllegalStateException("fleetca.certificates.*-policy-oid must be a dotted-decimal OID, not '"
+                        + oid + "'");
+            }
+        }
+    }
+
     /**
      * A TLS client certificate for an enabled station, for the key in its CSR. The subject is CN=station id.
      * <ol>
@@ -132,9 +145,10 @@ public class ServiceCertificates {
         IssuedCertificate issued;
         try {
             issued = issuer.issue(new IssuanceRequest(station.id(), STATION, ca, key, spkiSha256,
-                    type == DeviceKeyType.RSA, station.id(), List.of()),
+                    type == DeviceKeyType.RSA, station.id(), List.of()).withPolicy(config.certificates().stationPolicyOid()),
                     () -> change[0] = supersession.begin(),
                     record -> {
+                        EnrollmentService.requireStillEnabled(stations, station);
                         audit.append(new AuditEvent(actor, "certificate.issued", "certificate:" + record.serial(),
                                 Json.object("station", station.id(), "profile", STATION.name(), "issuer", record.issuerId(),
                                         "notAfter", record.notAfter().toString())));
@@ -163,7 +177,8 @@ public class ServiceCertificates {
             names.add(new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, host));
         }
         IssuedCertificate issued = issuer.issue(new IssuanceRequest(null, tlsServerProfile(validity), ca, key,
-                EnrollmentService.sha256(key), false, hosts.get(0), names), record -> {
+                EnrollmentService.sha256(key), false, hosts.get(0), names).withPolicy(config.certificates().servicePolicyOid()),
+                record -> {
                     audit.append(new AuditEvent("fleetca", "certificate.issued", "certificate:" + record.serial(),
                             Json.object("purpose", "EST TLS server", "hosts", String.join(",", hosts), "instance", instance,
                                     "issuer", record.issuerId(), "notAfter", record.notAfter().toString())));

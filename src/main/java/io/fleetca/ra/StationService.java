@@ -71,7 +71,7 @@ public class StationService {
         Instant now = clock.instant();
         StationRecord record = new StationRecord(UUID.randomUUID().toString(), r.name().strip(), jwk,
                 List.copyOf(r.profiles().stream().distinct().toList()), r.deviceIdPattern(), r.maxEnrollmentsPerHour(),
-                true, now, null);
+                true, now, null, Boolean.TRUE.equals(r.requireKeyBinding()));
         QuarkusTransaction.requiringNew().run(() -> {
             if (stations.nameTaken(record.name())) {
                 throw new FleetCaException(ProblemType.CONFLICT, "a station named '" + record.name() + "' already exists");
@@ -88,7 +88,7 @@ public class StationService {
         return QuarkusTransaction.requiringNew().call(() -> {
             StationRecord before = (Text.isStationId(stationId) ? stations.find(stationId) : java.util.Optional.<StationRecord>empty())
                     .orElseThrow(() -> new FleetCaException(ProblemType.NOT_FOUND, "no such station"));
-            StationRecord after = stations.disable(stationId, clock.instant()).orElseThrow();
+            StationRecord after = stations.disable(stationId, clock).orElseThrow();
             if (before.enabled()) {
                 audit.append(new AuditEvent(actor, "station.disabled", "station:" + stationId, Json.object("name", after.name())));
             }

@@ -25,6 +25,11 @@ public class DeviceRegistry {
         return devices.findByIdOptional(deviceId).map(DeviceEntity::toRecord);
     }
 
+    /** The case-folded form stored in device.id_folded (device ids are ASCII, see Text.isDeviceId). */
+    static String fold(String deviceId) {
+        return deviceId.toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** Certificates of a device, newest first, reserved-only rows included. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<CertificateRecord> certificatesOf(String deviceId) {

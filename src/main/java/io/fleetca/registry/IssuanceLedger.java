@@ -9,6 +9,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The certificate ledger. A serial is reserved, and committed, before the HSM signs
@@ -66,14 +67,19 @@ public class IssuanceLedger {
         if (r.deviceId() == null) {
             return reserveForNoDevice(r, now);
         }
-        em.createNativeQuery("INSERT INTO device (id, status, station_id, created_at, updated_at)"
-                        + " VALUES (?1, 'ACTIVE', ?2, ?3, ?3) ON CONFLICT DO NOTHING")
-                .setParameter(1, r.deviceId()).setParameter(2, r.stationId()).setParameter(3, now)
+        // Nothing is inserted when the id, or the id ignoring case (device_id_folded_key), exists.
+        em.createNativeQuery("INSERT INTO device (id, id_folded, status, station_id, created_at, updated_at)"
+                        + " VALUES (?1, ?2, 'ACTIVE', ?3, ?4, ?4) ON CONFLICT DO NOTHING")
+                .setParameter(1, r.deviceId()).setParameter(2, DeviceRegistry.fold(r.deviceId()))
+                .setParameter(3, r.stationId()).setParameter(4, now)
                 .executeUpdate();
         // Lock the device row: enrollments of one device are serialized, so the checks below cannot race.
-        String status = (String) em.createNativeQuery("SELECT status FROM device WHERE id = ?1 FOR UPDATE")
-                .setParameter(1, r.deviceId()).getSingleResult();
-        if (DeviceStatus.valueOf(status) == DeviceStatus.DECOMMISSIONED) {
+        List<?> statuses = em.createNativeQuery("SELECT status FROM device WHERE id = ?1 FOR UPDATE")
+                .setParameter(1, r.deviceId()).getResultList();
+        if (statuses.isEmpty()) {
+            return ReservationOutcome.DEVICE_ID_CASE_CONFLICT; // another device holds this id in another case
+        }
+        if (DeviceStatus.valueOf((String) statuses.get(0)) == DeviceStatus.DECOMMISSIONED) {
             return ReservationOutcome.DEVICE_DECOMMISSIONED;
         }
         for (CertificateEntity same : certificates.list("deviceId = ?1 and spkiSha256 = ?2 and profile = ?3",
@@ -202,6 +208,17 @@ public class IssuanceLedger {
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<CertificateRecord> findBySerial(String serial) {
         return certificates.list("serial = ?1 order by id", serial).stream().map(CertificateEntity::toRecord).toList();
+    }
+
+    /**
+     * The device whose id equals {@code deviceId} ignoring case but not exactly, if any: device ids are
+     * unique ignoring case (brokers often compare names case-insensitively), see V10.
+     */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<String> otherCaseOf(String deviceId) {
+        return em.createNativeQuery("SELECT id FROM device WHERE id_folded = ?1 AND id <> ?2")
+                .setParameter(1, DeviceRegistry.fold(deviceId)).setParameter(2, deviceId).getResultList().stream()
+                .map(String.class::cast).findFirst();
     }
 
     /** The owner (device, station or service) a public key (SHA-256 of its SubjectPublicKeyInfo) is bound to, if any. */

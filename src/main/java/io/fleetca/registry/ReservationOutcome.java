@@ -11,5 +11,7 @@ public enum ReservationOutcome {
     /** The same device, key and profile is being signed right now by another request. */
     IN_PROGRESS,
     /** The issuing CA's certificates were revoked: it issues nothing more. */
-    ISSUER_REVOKED
+    ISSUER_REVOKED,
+    /** Another device has this id in another case (device ids are unique ignoring case). */
+    DEVICE_ID_CASE_CONFLICT
 }

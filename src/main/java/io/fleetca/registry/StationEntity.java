@@ -27,10 +27,12 @@ class StationEntity {
     Instant createdAt;
     @Column(name = "disabled_at")
     Instant disabledAt;
+    @Column(name = "require_key_binding")
+    boolean requireKeyBinding;
 
     StationRecord toRecord() {
         List<String> names = profiles.isEmpty() ? List.of() : Arrays.asList(profiles.split(","));
         return new StationRecord(id, name, publicJwk, List.copyOf(names), deviceIdPattern, maxEnrollmentsPerHour,
-                enabled, createdAt, disabledAt);
+                enabled, createdAt, disabledAt, requireKeyBinding);
     }
 }

@@ -2,6 +2,7 @@ package io.fleetca.registry;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
@@ -25,6 +26,7 @@ public class StationRegistry {
         e.maxEnrollmentsPerHour = s.maxEnrollmentsPerHour();
         e.enabled = s.enabled();
         e.createdAt = s.createdAt();
+        e.requireKeyBinding = s.requireKeyBinding();
         stations.persistAndFlush(e);
     }
 
@@ -43,17 +45,39 @@ public class StationRegistry {
         return stations.list("order by createdAt, id").stream().map(StationEntity::toRecord).toList();
     }
 
-    /** Disables the station; returns the updated record, or empty if unknown. */
+    /**
+     * Disables the station; returns the updated record, or empty if unknown. The row is locked before
+     * the time is read, so disabledAt is later than the issuedAt of every certificate recorded for the
+     * station (recording holds the row shared, see {@link #lockIfEnabled}): "revoke what the station got
+     * up to disabledAt" misses nothing.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
-    public Optional<StationRecord> disable(String id, Instant at) {
+    public Optional<StationRecord> disable(String id, java.time.Clock clock) {
         StationEntity e = stations.findById(id);
         if (e == null) {
             return Optional.empty();
         }
+        stations.getEntityManager().refresh(e, LockModeType.PESSIMISTIC_WRITE);
         if (e.enabled) {
             e.enabled = false;
-            e.disabledAt = at;
+            e.disabledAt = clock.instant();
         }
         return Optional.of(e.toRecord());
+    }
+
+    /**
+     * Whether the station is enabled, read under a shared row lock held until the caller's transaction
+     * ends: a certificate recorded in that transaction cannot overlap a disable (which waits for it, or is
+     * seen). Shared, so enrollments of one station do not queue behind each other.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean lockIfEnabled(String id) {
+        StationEntity e = stations.findById(id);
+        if (e == null) {
+            return false;
+        }
+        // refresh, not find with a lock: an entity already in the persistence context would keep its old state.
+        stations.getEntityManager().refresh(e, LockModeType.PESSIMISTIC_READ);
+        return e.enabled;
     }
 }

@@ -142,6 +142,28 @@ class EnrollmentTest {
         given().header("Authorization", TestTokens.admin()).when().get("/api/v1/devices/" + other).then().statusCode(404);
     }
 
+    /** Brokers often compare names ignoring case: SENSOR-x must not become a second identity beside sensor-x. */
+    @Test
+    void deviceIdsThatDifferOnlyInCaseAreRefused() {
+        TestStation station = TestStation.register(List.of("operational"), "[A-Za-z0-9-]+", 100);
+        String lower = "case-" + java.util.UUID.randomUUID().toString().substring(0, 8) + "-abc";
+        enroll(station, lower, "operational", TestCsrs.pemFor(TestCsrs.ecP256())).then().statusCode(201);
+        String upper = lower.toUpperCase(java.util.Locale.ROOT);
+        enroll(station, upper, "operational", TestCsrs.pemFor(TestCsrs.ecP256())).then().statusCode(409)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://fleetca.io/problems/device-id-case-conflict"))
+                .body("detail", org.hamcrest.Matchers.containsString("existing device " + lower));
+        assertNoDevice(upper);
+
+        // Decommissioned, the old id still blocks its other spellings.
+        given().header("Authorization", TestTokens.admin()).contentType(ContentType.JSON).body("")
+                .when().post("/api/v1/devices/" + lower + "/decommission").then().statusCode(200);
+        String mixed = "Case-" + lower.substring(5);
+        enroll(station, mixed, "operational", TestCsrs.pemFor(TestCsrs.ecP256())).then().statusCode(409)
+                .body("type", equalTo("https://fleetca.io/problems/device-id-case-conflict"));
+        assertNoDevice(mixed);
+    }
+
     @Test
     void pemChainOnRequest() throws Exception {
         TestStation station = TestStation.register();

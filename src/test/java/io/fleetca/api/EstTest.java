@@ -232,6 +232,39 @@ class EstTest {
                 "idevid wants a serialNumber in the subject");
     }
 
+    static final String STATION_POLICY = "2.25.202818587431876352372434593332656716864.1";
+    static final String SERVICE_POLICY = "2.25.202818587431876352372434593332656716864.2";
+
+    /**
+     * Station, service and device certificates come from one issuing CA with the same EKUs; a broker tells
+     * FleetCA's own certificates apart by their certificate policy (RFC 5280 §4.2.1.4), read here by openssl.
+     */
+    @Test
+    void stationAndServiceCertificatesCarryFleetCaPoliciesDeviceCertificatesNone() throws Exception {
+        TestStation station = TestStation.register();
+        Openssl.Result stationText = Openssl.run("x509", "-noout", "-text", "-in",
+                Openssl.write(stationCertificate(station, TestCsrs.ecP256()).certificatePem()).toString());
+        assertEquals(0, stationText.exitCode(), stationText.output());
+        assertTrue(stationText.output().contains("X509v3 Certificate Policies")
+                && stationText.output().contains("Policy: " + STATION_POLICY), stationText.output());
+
+        Openssl.Result deviceText = Openssl.run("x509", "-noout", "-text", "-in",
+                Openssl.write(Fixtures.enroll(station, TestStation.newDeviceId()).certificatePem()).toString());
+        assertEquals(0, deviceText.exitCode(), deviceText.output());
+        assertTrue(!deviceText.output().contains("Certificate Policies"), deviceText.output());
+
+        // The EST server's own TLS certificate, as a client receives it.
+        Process client = new ProcessBuilder("openssl", "s_client", "-connect", SERVER).redirectErrorStream(true).start();
+        client.getOutputStream().close();
+        String handshake = new String(client.getInputStream().readAllBytes());
+        client.waitFor();
+        java.util.regex.Matcher leaf = java.util.regex.Pattern.compile(
+                "-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", java.util.regex.Pattern.DOTALL).matcher(handshake);
+        assertTrue(leaf.find(), handshake);
+        Openssl.Result serverText = Openssl.run("x509", "-noout", "-text", "-in", Openssl.write(leaf.group() + "\n").toString());
+        assertTrue(serverText.output().contains("Policy: " + SERVICE_POLICY), serverText.output());
+    }
+
     /** A station's TLS client certificate, requested over REST with the station's own token. */
     static Fixtures.Enrolled stationCertificate(TestStation station, KeyPair key) throws Exception {
         io.restassured.response.Response r = given().header("Authorization", station.token(station.id))

@@ -1,14 +1,17 @@
 package io.fleetca.api;
 
 import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fleetca.testing.TestStation;
 import io.fleetca.testing.TestTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import java.math.BigInteger;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,13 +48,14 @@ class ProvisioningScriptsTest {
         String jwk = run(work, scripts.resolve("make-station-key.sh").toString(), "station.key");
         String stationId = given().header("Authorization", admin).contentType(ContentType.JSON)
                 .body(Map.of("name", work.getFileName().toString(), "publicKey", jwk, "profiles", List.of("idevid"),
-                        "deviceIdPattern", "sensor-[0-9]+", "maxEnrollmentsPerHour", 10))
+                        "deviceIdPattern", "sensor-[0-9]+", "maxEnrollmentsPerHour", 10, "requireKeyBinding", true))
                 .when().post("/api/v1/stations").then().statusCode(201).extract().path("id");
 
         String url = baseUrl.toString().replaceAll("/$", "");
         run(work, scripts.resolve("enroll-device.sh").toString(), url, stationId, "station.key", "sensor-0001");
         Path chain = work.resolve("sensor-0001").resolve("chain.pem");
         assertTrue(Files.readString(chain).contains("BEGIN CERTIFICATE"));
+        // The station requires key-bound tokens: the script's csr_spki_sha256 matched the device key.
         // A retry with the same device key gets the same certificate back (200), and the script accepts it.
         run(work, scripts.resolve("enroll-device.sh").toString(), url, stationId, "station.key", "sensor-0001");
     }
@@ -79,7 +83,7 @@ class ProvisioningScriptsTest {
         }
         assertFalse(reloadedEveryTime, "an unchanged CRL does not reload the broker");
 
-        // Signed by another CA: refused, the broker's file stays.
+        // Issued by another CA: refused by name before the signature is even tried, the broker's file stays.
         byte[] rootDer = given().when().get("/api/v1/cas/dev-root/certificate").then().statusCode(200).extract().asByteArray();
         Files.write(work.resolve("root.der"), rootDer);
         run(work, "openssl", "x509", "-inform", "DER", "-in", "root.der", "-out", "root.pem");
@@ -87,7 +91,70 @@ class ProvisioningScriptsTest {
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertEquals(1, p.waitFor(), out);
-        assertTrue(out.contains("does not verify"), out);
+        assertTrue(out.contains("is issued by") && out.contains("not by root.pem"), out);
+    }
+
+    /**
+     * A replayed older CRL (still inside its validity) would make the broker forget revocations listed
+     * since: refused by CRL number (RFC 5280 §5.2.3), the installed file left as it was.
+     */
+    @Test
+    void fetchCrlRefusesAnOlderCrl() throws Exception {
+        Path work = crlWork();
+        Path script = Path.of("provisioning-scripts", "fetch-crl.sh").toAbsolutePath();
+        byte[] older = CrlTest.fetch(CrlTest.FULL).getEncoded();
+        Files.write(work.resolve("older.crl"), older);
+        BigInteger olderNumber = CrlTest.number(CrlTest.fetch(CrlTest.FULL));
+
+        Fixtures.Enrolled cert = Fixtures.enroll(TestStation.register(), TestStation.newDeviceId());
+        Fixtures.revoke(cert.serial(), "keyCompromise").then().statusCode(200);
+        CrlTest.await(CrlTest.FULL, c -> c.getRevokedCertificate(cert.serialNumber()) != null
+                && CrlTest.number(c).compareTo(olderNumber) > 0);
+        run(work, script.toString(), crlUrl(CrlTest.FULL), "ca.pem", "crl.pem");
+        byte[] installed = Files.readAllBytes(work.resolve("crl.pem"));
+
+        Process p = new ProcessBuilder(script.toString(), work.resolve("older.crl").toUri().toString(), "ca.pem", "crl.pem",
+                "touch", "reloaded").directory(work.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(1, p.waitFor(), out);
+        assertTrue(out.contains("lower than the installed"), out);
+        assertArrayEquals(installed, Files.readAllBytes(work.resolve("crl.pem")), "the installed CRL stays");
+        assertFalse(Files.exists(work.resolve("reloaded")), "the broker is not reloaded");
+    }
+
+    /** A delta CRL (RFC 5280 §5.2.4) holds only recent changes: installed in place of the complete CRL it loses the rest. */
+    @Test
+    void fetchCrlRefusesADeltaCrl() throws Exception {
+        Path work = crlWork();
+        Path script = Path.of("provisioning-scripts", "fetch-crl.sh").toAbsolutePath();
+        Process fresh = new ProcessBuilder(script.toString(), crlUrl(CrlTest.DELTA), "ca.pem", "crl.pem")
+                .directory(work.toFile()).redirectErrorStream(true).start();
+        String out = new String(fresh.getInputStream().readAllBytes());
+        assertEquals(1, fresh.waitFor(), out);
+        assertTrue(out.contains("is a delta CRL"), out);
+        assertFalse(Files.exists(work.resolve("crl.pem")), "nothing installed");
+
+        run(work, script.toString(), crlUrl(CrlTest.FULL), "ca.pem", "crl.pem");
+        byte[] installed = Files.readAllBytes(work.resolve("crl.pem"));
+        Process p = new ProcessBuilder(script.toString(), crlUrl(CrlTest.DELTA), "ca.pem", "crl.pem")
+                .directory(work.toFile()).redirectErrorStream(true).start();
+        out = new String(p.getInputStream().readAllBytes());
+        assertEquals(1, p.waitFor(), out);
+        assertTrue(out.contains("is a delta CRL"), out);
+        assertArrayEquals(installed, Files.readAllBytes(work.resolve("crl.pem")), "the installed CRL stays");
+    }
+
+    /** A work directory holding the issuing CA certificate as ca.pem. */
+    private Path crlWork() throws Exception {
+        Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "fetch-crl-");
+        byte[] caDer = given().when().get("/api/v1/cas/dev-issuing/certificate").then().statusCode(200).extract().asByteArray();
+        Files.write(work.resolve("ca.der"), caDer);
+        run(work, "openssl", "x509", "-inform", "DER", "-in", "ca.der", "-out", "ca.pem");
+        return work;
+    }
+
+    private String crlUrl(String path) {
+        return baseUrl.toString().replaceAll("/$", "") + path;
     }
 
     private static String run(Path dir, String... command) throws Exception {

@@ -32,6 +32,64 @@ class StationAuthTest {
         assertNoDevice(deviceId);
     }
 
+    /** base64url(SHA-256(SubjectPublicKeyInfo DER)): the csr_spki_sha256 claim for a key. */
+    static String spkiClaim(java.security.KeyPair key) throws Exception {
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                java.security.MessageDigest.getInstance("SHA-256").digest(key.getPublic().getEncoded()));
+    }
+
+    private static io.restassured.response.ValidatableResponse enrollWith(String authorization, String deviceId,
+                                                                          java.security.KeyPair key) {
+        return given().header("Authorization", authorization).contentType(ContentType.JSON)
+                .body(Map.of("profile", "operational", "csr", TestCsrs.pemFor(key)))
+                .when().post("/api/v1/devices/" + deviceId + "/certificates").then();
+    }
+
+    /**
+     * A token seen in transit must not be redeemable with another key: the csr_spki_sha256 claim binds
+     * it to the CSR's key, and a station registered with requireKeyBinding accepts only bound tokens.
+     */
+    @Test
+    void keyBoundTokens() throws Exception {
+        TestStation bound = TestStation.register(List.of("operational"), "dev-[0-9a-f-]+", 100,
+                Map.of("requireKeyBinding", true));
+        given().header("Authorization", TestTokens.admin()).when().get("/api/v1/stations/" + bound.id)
+                .then().statusCode(200).body("requireKeyBinding", equalTo(true));
+        java.security.KeyPair deviceKey = TestCsrs.ecP256();
+        java.security.KeyPair otherKey = TestCsrs.ecP256();
+
+        String unboundDevice = TestStation.newDeviceId();
+        enrollWith(bound.token(unboundDevice), unboundDevice, deviceKey).statusCode(401)
+                .contentType("application/problem+json").body("detail", containsString("csr_spki_sha256"));
+        assertNoDevice(unboundDevice);
+
+        String device = TestStation.newDeviceId();
+        JwtClaims forDeviceKey = TestTokens.stationClaims(bound.id, device);
+        forDeviceKey.setClaim("csr_spki_sha256", spkiClaim(deviceKey));
+        String token = bound.token(forDeviceKey);
+        // Someone who saw the token first tries it with their own key: refused.
+        enrollWith(token, device, otherKey).statusCode(403).body("type", equalTo("https://fleetca.io/problems/forbidden"))
+                .body("detail", containsString("csr_spki_sha256 names another key"));
+        assertNoDevice(device);
+        JwtClaims fresh = TestTokens.stationClaims(bound.id, device);
+        fresh.setClaim("csr_spki_sha256", spkiClaim(deviceKey));
+        enrollWith(bound.token(fresh), device, deviceKey).statusCode(201);
+
+        // A malformed claim is a bad token.
+        String malformedDevice = TestStation.newDeviceId();
+        JwtClaims malformed = TestTokens.stationClaims(bound.id, malformedDevice);
+        malformed.setClaim("csr_spki_sha256", "not-a-digest");
+        refusedWith(bound.token(malformed), malformedDevice, "csr_spki_sha256");
+
+        // Optional elsewhere: a station without requireKeyBinding takes unbound tokens, but checks a bound one.
+        TestStation plain = TestStation.register();
+        String plainDevice = TestStation.newDeviceId();
+        JwtClaims other = TestTokens.stationClaims(plain.id, plainDevice);
+        other.setClaim("csr_spki_sha256", spkiClaim(otherKey));
+        enrollWith(plain.token(other), plainDevice, deviceKey).statusCode(403);
+        enrollWith(plain.token(plainDevice), plainDevice, TestCsrs.ecP256()).statusCode(201);
+    }
+
     @Test
     void replayedTokenIsRefused() {
         TestStation s = TestStation.register();
@@ -148,6 +206,15 @@ class StationAuthTest {
                 .when().get("/api/v1/stations").then().statusCode(401);
         given().header("Authorization", "Bearer " + TestTokens.operatorJwt(List.of("viewer"), c -> {}))
                 .when().get("/api/v1/stations").then().statusCode(403);
+        // sub names the operator in the audit log: required, for reading and for changing calls alike.
+        given().header("Authorization", "Bearer " + TestTokens.operatorJwt(List.of("admin"), c -> c.unsetClaim("sub")))
+                .when().get("/api/v1/stations").then().statusCode(401).contentType("application/problem+json")
+                .body("detail", containsString("must carry sub"));
+        given().header("Authorization", "Bearer " + TestTokens.operatorJwt(List.of("admin"), c -> c.setSubject(" ")))
+                .when().post("/api/v1/stations/" + java.util.UUID.randomUUID() + "/disable").then().statusCode(401)
+                .body("detail", containsString("must carry sub"));
+        given().header("Authorization", "Bearer " + TestTokens.operatorJwt(List.of("auditor"), c -> c.setSubject("a\nb")))
+                .when().get("/api/v1/stations").then().statusCode(401).body("detail", containsString("control characters"));
         given().when().get("/api/v1/devices").then().statusCode(401);
         given().when().get("/api/v1/audit/verify").then().statusCode(401);
     }

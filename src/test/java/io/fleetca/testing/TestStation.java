@@ -28,12 +28,18 @@ public final class TestStation {
     }
 
     public static TestStation register(List<String> profiles, String pattern, int perHour) {
+        return register(profiles, pattern, perHour, Map.of());
+    }
+
+    /** As {@link #register(List, String, int)}, with further registration fields (e.g. requireKeyBinding). */
+    public static TestStation register(List<String> profiles, String pattern, int perHour, Map<String, Object> extra) {
         try {
             EllipticCurveJsonWebKey key = EcJwkGenerator.generateJwk(EllipticCurves.P256);
             String name = "line-" + UUID.randomUUID();
-            Map<String, Object> body = Map.of("name", name,
+            Map<String, Object> body = new java.util.HashMap<>(Map.of("name", name,
                     "publicKey", org.jose4j.json.JsonUtil.parseJson(key.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY)),
-                    "profiles", profiles, "deviceIdPattern", pattern, "maxEnrollmentsPerHour", perHour);
+                    "profiles", profiles, "deviceIdPattern", pattern, "maxEnrollmentsPerHour", perHour));
+            body.putAll(extra);
             String id = given().header("Authorization", TestTokens.admin()).contentType(ContentType.JSON).body(body)
                     .when().post("/api/v1/stations")
                     .then().statusCode(201).extract().path("id");
