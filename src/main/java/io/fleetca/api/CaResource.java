@@ -103,9 +103,7 @@ public class CaResource {
     public Dtos.CaView recertify(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                                  @PathParam("caId") String caId, String body) {
         Caller caller = auth.admin(authorization);
-        Dtos.CaValidity request = body == null || body.isBlank() ? new Dtos.CaValidity(null)
-                : json.read(body, Dtos.CaValidity.class);
-        return Dtos.CaView.of(cas.recertify(caller.actor(), caId, request.validityDays()));
+        return Dtos.CaView.of(cas.recertify(caller.actor(), caId, validity(body).validityDays()));
     }
 
     /**
@@ -118,9 +116,12 @@ public class CaResource {
     public Dtos.PreproducedView preProduceOcsp(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                                                @PathParam("caId") String caId, String body) {
         Caller caller = auth.admin(authorization);
-        Dtos.CaValidity request = body == null || body.isBlank() ? new Dtos.CaValidity(null)
-                : json.read(body, Dtos.CaValidity.class);
-        CaAdministration.PreproducedSet set = cas.preProduceOcsp(caller.actor(), caId, request.validityDays());
+        CaAdministration.PreproducedSet set = cas.preProduceOcsp(caller.actor(), caId, validity(body).validityDays());
         return new Dtos.PreproducedView(set.caId(), set.certificates(), set.responses(), set.thisUpdate(), set.nextUpdate());
+    }
+
+    /** The optional {"validityDays": n} body; none means the default. */
+    private Dtos.CaValidity validity(String body) {
+        return body == null || body.isBlank() ? new Dtos.CaValidity(null) : json.read(body, Dtos.CaValidity.class);
     }
 }
