@@ -4,8 +4,6 @@ import io.fleetca.ca.lint.CertificateLinter;
 import io.fleetca.common.FleetCaException;
 import io.fleetca.common.ProblemType;
 import io.fleetca.common.SerialNumber;
-import io.fleetca.keys.CaKeyStore;
-import io.fleetca.keys.KeyAlgorithm;
 import io.fleetca.keys.KeyStoreUnavailableException;
 import io.fleetca.registry.CertificateRecord;
 import io.fleetca.registry.IssuanceLedger;
@@ -17,18 +15,12 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.Date;
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -38,7 +30,6 @@ import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.CertificatePolicies;
 import org.bouncycastle.asn1.x509.PolicyInformation;
-import org.bouncycastle.asn1.x509.DistributionPoint;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -48,9 +39,6 @@ import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.bc.BcX509ExtensionUtils;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 
 /**
  * Signs approved issuance requests. It decides nothing: the RA has already checked the
@@ -71,10 +59,10 @@ public class CertificateIssuer {
     private static final int MAX_SERIAL_ATTEMPTS = 3;
 
     @Inject
-    CaKeyStore keys;
+    IssuanceLedger ledger;
 
     @Inject
-    IssuanceLedger ledger;
+    LintedSigner signer;
 
     @Inject
     CaConfig config;
@@ -86,7 +74,6 @@ public class CertificateIssuer {
     MeterRegistry meters;
 
     private final SecureRandom random = new SecureRandom();
-    private final Map<KeyAlgorithm, KeyPair> lintKeys = new EnumMap<>(KeyAlgorithm.class);
 
     public IssuedCertificate issue(IssuanceRequest request, Consumer<CertificateRecord> inSameTransaction) {
         return issue(request, () -> { }, inSameTransaction);
@@ -123,23 +110,10 @@ public class CertificateIssuer {
         // 3. Build.
         X509v3CertificateBuilder builder = build(request, serial, notBefore, notAfter);
         try {
-            // 4. Lint a copy signed by a throw-away key of the same algorithm.
-            X509CertificateHolder lintCopy = builder.build(new JcaContentSignerBuilder(
-                    issuer.keyAlgorithm().signatureAlgorithm()).build(lintKey(issuer.keyAlgorithm()).getPrivate()));
-            CertificateLinter.lint(lintCopy, issuer.certificate());
-
-            // 5. Sign once in the key store; the TBS must be exactly what was linted.
+            // 4-5. Lint a copy signed by a throw-away key, then sign the identical TBS once in the key store.
             Timer.Sample sample = Timer.start(meters);
-            X509CertificateHolder cert = builder.build(HsmContentSigner.forStoredKey(keys, issuer.record().keyAlias(),
-                    issuer.keyAlgorithm().signatureAlgorithm()));
+            X509CertificateHolder cert = signer.sign(builder, CertificateLinter.Kind.END_ENTITY, issuer);
             sample.stop(meters.timer("fleetca.signing.duration", "issuer", issuer.id()));
-            if (!Arrays.equals(cert.toASN1Structure().getTBSCertificate().getEncoded(),
-                    lintCopy.toASN1Structure().getTBSCertificate().getEncoded())) {
-                throw new IllegalStateException("signed TBS differs from the linted TBS");
-            }
-            if (!cert.isSignatureValid(new JcaContentVerifierProviderBuilder().build(issuer.certificate()))) {
-                throw new IllegalStateException("the key store produced a signature that does not verify");
-            }
 
             // 6. Record with the caller's audit event, in one transaction.
             byte[] der = cert.getEncoded();
@@ -158,9 +132,8 @@ public class CertificateIssuer {
                     "the signing key store is unavailable; retry later", Duration.ofSeconds(5));
         } catch (io.fleetca.keys.KeyNotFoundException e) {
             throw HsmContentSigner.keyMissing("CA " + request.issuer().id(), e);
-        } catch (OperatorCreationException | GeneralSecurityException | IOException
-                 | org.bouncycastle.cert.CertException e) {
-            throw new IllegalStateException("certificate signing failed", e);
+        } catch (IOException e) {
+            throw new IllegalStateException("encoding the certificate failed", e);
         }
     }
 
@@ -251,16 +224,5 @@ public class CertificateIssuer {
             case "serverAuth" -> KeyPurposeId.id_kp_serverAuth;
             default -> throw new IllegalStateException("unknown extended key usage " + name);
         };
-    }
-
-    private synchronized KeyPair lintKey(KeyAlgorithm algorithm) throws GeneralSecurityException {
-        KeyPair pair = lintKeys.get(algorithm);
-        if (pair == null) {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm.jcaKeyType());
-            generator.initialize(algorithm.generationSpec());
-            pair = generator.generateKeyPair();
-            lintKeys.put(algorithm, pair);
-        }
-        return pair;
     }
 }

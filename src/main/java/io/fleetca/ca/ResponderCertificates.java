@@ -1,5 +1,6 @@
 package io.fleetca.ca;
 
+import io.fleetca.ca.lint.CertificateLinter;
 import io.fleetca.keys.CaKeyStore;
 import io.fleetca.common.FleetCaException;
 import io.fleetca.common.ProblemType;
@@ -27,14 +28,11 @@ import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
-import org.bouncycastle.cert.CertException;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.bc.BcX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.operator.ContentSigner;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 
 /**
  * Delegated OCSP responder certificates (RFC 6960 §4.2.2.2): a key generated in the key store,
@@ -48,6 +46,9 @@ public class ResponderCertificates {
 
     @Inject
     CaKeyStore keys;
+
+    @Inject
+    LintedSigner signer;
 
     public String aliasFor(String caId, String serialHex) {
         return KEY_ALIAS_PREFIX + caId + "-" + serialHex.substring(0, 8);
@@ -81,11 +82,7 @@ public class ResponderCertificates {
             b.addExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nocheck, false, DERNull.INSTANCE);
             b.addExtension(Extension.subjectKeyIdentifier, false, new BcX509ExtensionUtils().createSubjectKeyIdentifier(spki));
             b.addExtension(Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(ca.subjectKeyIdentifier()));
-            X509CertificateHolder cert = b.build(HsmContentSigner.forStoredKey(keys, ca.record().keyAlias(),
-                    ca.keyAlgorithm().signatureAlgorithm()));
-            if (!cert.isSignatureValid(new JcaContentVerifierProviderBuilder().build(ca.certificate()))) {
-                throw new IllegalStateException("the key store produced a signature that does not verify");
-            }
+            X509CertificateHolder cert = signer.sign(b, CertificateLinter.Kind.OCSP_RESPONDER, ca);
             List<X509CertificateHolder> chain = new ArrayList<>();
             chain.add(cert);
             chain.addAll(ca.chain());
@@ -96,7 +93,7 @@ public class ResponderCertificates {
             }
             keys.store(alias, key, jca);
             return cert;
-        } catch (IOException | CertificateException | OperatorCreationException | CertException e) {
+        } catch (IOException | CertificateException e) {
             throw new IllegalStateException("issuing the OCSP responder certificate failed", e);
         }
     }

@@ -4,7 +4,7 @@ import io.fleetca.common.FleetCaException;
 import io.fleetca.common.ProblemType;
 import io.fleetca.common.SerialNumber;
 import io.fleetca.common.Text;
-import io.fleetca.keys.CaKeyStore;
+import io.fleetca.ca.lint.CertificateLinter;
 import io.fleetca.registry.CertificateRecord;
 import io.fleetca.registry.IssuanceLedger;
 import io.fleetca.registry.ReservationOutcome;
@@ -23,12 +23,9 @@ import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
-import org.bouncycastle.cert.CertException;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.bc.BcX509ExtensionUtils;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 
 /**
  * Certificates of CAs under a parent (issuing CAs), signed with the parent's key. They are ledger rows
@@ -39,7 +36,8 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
  *   <li>build the certificate: RFC 5280 §4.2.1.9 basicConstraints cA with pathLenConstraint 0,
  *       §4.2.1.3 keyCertSign and cRLSign, SKI/AKI, and the revocation pointers of the parent (CRL
  *       distribution point, AIA with OCSP and caIssuers) so a path validator can check this link;</li>
- *   <li>sign once with the parent's key and verify the signature;</li>
+ *   <li>lint a copy signed by a throw-away key, sign the same TBS once with the parent's key and verify
+ *       the signature ({@link LintedSigner});</li>
  *   <li>the caller records it ({@link #record}) in the transaction that stores the CA.</li>
  * </ol>
  */
@@ -50,7 +48,7 @@ public class SubordinateCaCertificates {
     public static final String PROFILE = "ca";
 
     @Inject
-    CaKeyStore keys;
+    LintedSigner signer;
 
     @Inject
     IssuanceLedger ledger;
@@ -80,13 +78,9 @@ public class SubordinateCaCertificates {
             builder.addExtension(Extension.authorityKeyIdentifier, false,
                     new AuthorityKeyIdentifier(parent.subjectKeyIdentifier()));
             RevocationPointers.add(builder, config.publicUrl(), parent.id());
-            X509CertificateHolder cert = builder.build(HsmContentSigner.forStoredKey(keys, parent.record().keyAlias(),
-                    parent.keyAlgorithm().signatureAlgorithm()));
-            if (!cert.isSignatureValid(new JcaContentVerifierProviderBuilder().build(parent.certificate()))) {
-                throw new IllegalStateException("the key store produced a signature that does not verify");
-            }
-            return new Signed(parent.id(), serial.hex(), cert);
-        } catch (IOException | OperatorCreationException | CertException | java.security.cert.CertificateException e) {
+            // Linted (SubordinateCaLint, RevocationPointersLint and the common lints), then signed once.
+            return new Signed(parent.id(), serial.hex(), signer.sign(builder, CertificateLinter.Kind.SUBORDINATE_CA, parent));
+        } catch (IOException e) {
             throw new IllegalStateException("building the CA certificate failed", e);
         }
     }
