@@ -32,7 +32,18 @@ public interface OcspConfig {
     @WithDefault("20")
     int maxCertificates();
 
-    /** Most signed responses kept in memory; the cache is emptied when it is full. */
+    /**
+     * Most signed responses, and most certificate states, kept in memory; the least recently used one is
+     * dropped when full.
+     */
     @WithDefault("100000")
     int cacheSize();
+
+    /**
+     * Responses signed per second for one request alone (a nonce, or several CertIDs). Past it, a request
+     * for one certificate with a nonce gets the cached response without the nonce (RFC 8954 §2.1) and a
+     * request for several certificates gets tryLater (RFC 6960 §2.3). 0: never sign for one request alone.
+     */
+    @WithDefault("300")
+    int nonceSignaturesPerSecond();
 }

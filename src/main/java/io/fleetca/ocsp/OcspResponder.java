@@ -9,7 +9,6 @@ import io.fleetca.common.ProblemType;
 import io.fleetca.common.SerialNumber;
 import io.fleetca.common.Text;
 import io.fleetca.registry.CertificateState;
-import io.fleetca.registry.IssuanceLedger;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -19,9 +18,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
 import org.bouncycastle.asn1.x509.Extension;
@@ -45,10 +42,12 @@ import org.jboss.logging.Logger;
  *   <li>unauthorized when a CertID names an issuer FleetCA does not serve, or the certificates of one
  *       request belong to different CAs (one response has one signer); malformedRequest for anything
  *       that does not parse or exceeds the limits; tryLater when the key store is unavailable (§2.3);</li>
- *   <li>a nonce (RFC 8954, 1 to 32 octets) is echoed in a freshly signed response; single-certificate
- *       requests without one are served from a cache (RFC 5019 §2.2) whose entries are keyed by the
- *       certificate's current revocation state, read from the database on every request: a revocation
- *       that has committed can never be answered with a cached "good".</li>
+ *   <li>a nonce (RFC 8954, 1 to 32 octets) is echoed in a freshly signed response, within the
+ *       {@link SigningBudget} (past it: the cached response without the nonce, RFC 8954 §2.1; several
+ *       CertIDs: tryLater); single-certificate requests without one are served from a cache (RFC 5019 §2.2)
+ *       whose entries are keyed by the certificate's current revocation state, read from the
+ *       {@link StatusCache} (memory, kept fresh by notifications at commit; the database whenever those may
+ *       have been missed): a revocation that has committed is never answered with a cached "good".</li>
  * </ul>
  */
 @ApplicationScoped
@@ -68,7 +67,10 @@ public class OcspResponder {
     ResponderCertificates responderCertificates;
 
     @Inject
-    IssuanceLedger ledger;
+    StatusCache states;
+
+    @Inject
+    SigningBudget budget;
 
     @Inject
     PreproducedOcspStore preproduced;
@@ -84,7 +86,12 @@ public class OcspResponder {
 
     private record Cached(String state, String responderAlias, OcspAnswer answer) {}
 
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private Lru<String, Cached> cache;
+
+    @jakarta.annotation.PostConstruct
+    void init() {
+        cache = new Lru<>(config.cacheSize()); // bounded: anyone can ask about random serials
+    }
 
     /** Always an OCSPResponse; never throws for bad input. */
     public OcspAnswer respond(byte[] request) {
@@ -163,6 +170,16 @@ public class OcspResponder {
         if (nonce == null && list.length == 1) {
             return cachedOrSigned(ca, list[0].getCertID());
         }
+        if (!budget.take()) {
+            if (list.length == 1) {
+                // RFC 8954 §2.1: a responder may ignore the nonce; the cached response costs the HSM nothing.
+                meters.counter("fleetca.ocsp.budget.exceeded", "answer", "without_nonce").increment();
+                return cachedOrSigned(ca, list[0].getCertID());
+            }
+            meters.counter("fleetca.ocsp.budget.exceeded", "answer", "try_later").increment();
+            count("try_later");
+            return status(OCSPRespBuilder.TRY_LATER);
+        }
         Responders.Responder responder = responders.forCa(ca);
         count(nonce == null ? "multiple" : "nonce");
         CertificateID[] ids = new CertificateID[list.length];
@@ -211,9 +228,6 @@ public class OcspResponder {
         @SuppressWarnings("unchecked")
         Optional<CertificateState>[] states = new Optional[] {state};
         OcspAnswer fresh = sign(ca, responder, new CertificateID[] {id}, states, null, true);
-        if (cache.size() >= config.cacheSize()) {
-            cache.clear(); // bounded: anyone can ask about random serials
-        }
         cache.put(key, new Cached(fingerprint, responder.keyAlias(), fresh));
         return fresh;
     }
@@ -230,7 +244,7 @@ public class OcspResponder {
         if (serial.signum() <= 0 || serial.bitLength() > 159) {
             return Optional.empty(); // not a serial FleetCA could have issued (RFC 5280 §4.1.2.2)
         }
-        return ledger.state(ca.id(), new SerialNumber(serial).hex());
+        return states.state(ca.id(), new SerialNumber(serial).hex());
     }
 
     private OcspAnswer sign(LoadedCa ca, Responders.Responder responder, CertificateID[] ids,

@@ -27,11 +27,19 @@ public class RevocationLedger {
     @Inject
     CertificateRepository certificates;
 
-    /** Locks the revocation clock until the transaction ends and returns the next change number. */
+    @Inject
+    RevocationFeed feed;
+
+    /**
+     * Locks the revocation clock until the transaction ends and returns the next change number. Also
+     * notifies every instance at commit ({@link RevocationFeed}): OCSP's status caches rely on it.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
     public long nextChange() {
         em.createNativeQuery("UPDATE revocation_clock SET seq = seq + 1 WHERE id = 1").executeUpdate();
-        return ((Number) em.createNativeQuery("SELECT seq FROM revocation_clock WHERE id = 1").getSingleResult()).longValue();
+        long change = ((Number) em.createNativeQuery("SELECT seq FROM revocation_clock WHERE id = 1").getSingleResult()).longValue();
+        feed.changed(em, change); // every revocation state change passes here: tell every instance at commit
+        return change;
     }
 
     /** The current clock value (committed changes only). */

@@ -17,6 +17,8 @@ public class OwnJvmProfile implements QuarkusTestProfile {
                 // Devices that were offline may re-enroll up to a week after expiry.
                 "fleetca.enrollment.renewal-after-expiry", "P7D",
                 // Renewed certificates stay valid 2 s more, checked every second.
-                "fleetca.enrollment.superseded-grace", "PT2S", "fleetca.enrollment.superseded-check", "PT1S");
+                "fleetca.enrollment.superseded-grace", "PT2S", "fleetca.enrollment.superseded-check", "PT1S",
+                // One OCSP signature per second for a request alone (nonce, several CertIDs).
+                "fleetca.ocsp.nonce-signatures-per-second", "1");
     }
 }
