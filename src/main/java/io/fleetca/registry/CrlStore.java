@@ -171,7 +171,7 @@ public class CrlStore {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT substring(der FROM ? FOR ?) FROM crl WHERE ca_id = ? AND crl_number = ?")) {
                 for (long from = 0; from < length; from += READ_SLICE) {
-                    ps.setLong(1, from + 1); // SQL positions start at 1
+                    ps.setInt(1, Math.toIntExact(from + 1)); // SQL positions start at 1; substring(bytea, int, int)
                     ps.setInt(2, READ_SLICE);
                     ps.setString(3, caId);
                     ps.setLong(4, number);
