@@ -11,7 +11,8 @@
 #
 # Usage: src/test/benchmark/benchmark.sh
 # Environment: BENCH_CLIENTS (16), BENCH_SECONDS per OCSP run (15), BENCH_REVOKED (1000000),
-#              BENCH_BULK (100000), BENCH_PORT (8095), JAVA_HOME (Temurin 25).
+#              BENCH_BULK (100000), BENCH_PORT (8095), JAVA_HOME (Temurin 25),
+#              BENCH_JAVA_OPTS (JVM options for FleetCA, e.g. -Xmx256m).
 # Needs what .ci/run installs (PostgreSQL on 127.0.0.1 with role fleetca, softhsm2, openssl, curl).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -45,7 +46,7 @@ provisioning-scripts/init-softhsm-token.sh "$work/hsm" fleetca-bench >/dev/null
 provisioning-scripts/make-admin-jwks.sh "$work/admin.key" "$work/admin-jwks.json" >/dev/null
 
 echo "bench: starting FleetCA on $base (log: $work/fleetca.log)"
-SOFTHSM2_CONF="$work/hsm/softhsm2.conf" "$JAVA_HOME/bin/java" \
+SOFTHSM2_CONF="$work/hsm/softhsm2.conf" "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} \
   -Dquarkus.http.port="$port" -Dquarkus.http.host=127.0.0.1 \
   -Dquarkus.datasource.jdbc.url="jdbc:postgresql://127.0.0.1:5432/$db" -Dquarkus.datasource.username=fleetca \
   -Dfleetca.keys.provider=pkcs11 -Dfleetca.keys.pkcs11.config="$work/hsm/sunpkcs11.cfg" \

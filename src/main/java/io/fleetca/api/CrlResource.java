@@ -13,6 +13,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +48,9 @@ public class CrlResource {
         Instant now = clock.instant();
         long maxAge = Math.max(0, Math.min(config.maxAge().toSeconds(), Duration.between(now, meta.nextUpdate()).toSeconds()));
         Response.ResponseBuilder response = ifNoneMatch != null && ifNoneMatch.contains(etag.getValue())
-                ? Response.notModified(etag) : Response.ok(crl.der(), PKIX_CRL).tag(etag);
+                ? Response.notModified(etag)
+                : Response.ok((StreamingOutput) crl.der()::writeTo, PKIX_CRL).tag(etag)
+                        .header(HttpHeaders.CONTENT_LENGTH, crl.der().size());
         return response.header("Cache-Control", "max-age=" + maxAge + ", public, no-transform").lastModified(Date.from(meta.thisUpdate()))
                 .expires(Date.from(now.plusSeconds(maxAge))).build();
     }

@@ -1,5 +1,6 @@
 package io.fleetca.ca;
 
+import io.fleetca.common.ChunkedBytes;
 import io.fleetca.common.RevocationReasons;
 import io.fleetca.registry.RevokedEntry;
 import java.io.ByteArrayOutputStream;
@@ -16,7 +17,8 @@ import org.bouncycastle.asn1.x509.Extension;
 /**
  * The revokedCertificates of a CRL being built, kept as DER bytes: each entry is encoded straight
  * into a byte buffer as it arrives, so a million entries are tens of megabytes of bytes, not
- * millions of objects. RFC 5280 §5.1.2.6 entry:
+ * millions of objects. The buffer is chunked ({@link ChunkedBytes}): it grows without copying and the
+ * signed CRL is assembled around these very chunks, so the entries are in memory once. RFC 5280 §5.1.2.6 entry:
  * {@code SEQUENCE { userCertificate INTEGER, revocationDate Time, crlEntryExtensions Extensions OPTIONAL }}.
  * The encoding is checked byte for byte against BouncyCastle's in CrlDraftTest.
  */
@@ -41,7 +43,7 @@ public final class CrlDraft {
         }
     }
 
-    private final ByteArrayOutputStream entries = new ByteArrayOutputStream(64 * 1024);
+    private final ChunkedBytes entries = new ChunkedBytes();
     private final ByteArrayOutputStream entry = new ByteArrayOutputStream(128);
     private final ByteArrayOutputStream extensions = new ByteArrayOutputStream(64);
     private long count;
@@ -65,16 +67,24 @@ public final class CrlDraft {
             entry.writeBytes(extensions.toByteArray());
         }
         CrlSigner.writeHeader(entries, 0x30, entry.size());
-        entries.writeBytes(entry.toByteArray());
+        entries.write(entry.toByteArray(), 0, entry.size());
         count++;
     }
 
     public long count() { return count; }
 
     /** Length of the concatenated entry encodings (the contents of the revokedCertificates SEQUENCE). */
-    int encodedLength() { return entries.size(); }
+    int encodedLength() {
+        if (entries.size() > Integer.MAX_VALUE / 2) {
+            throw new IllegalStateException("CRL too large: " + entries.size() + " bytes of entries");
+        }
+        return (int) entries.size();
+    }
 
     void writeEntriesTo(java.io.OutputStream out) throws IOException { entries.writeTo(out); }
+
+    /** The entry bytes themselves, for the signer to hash and to assemble the CRL around. */
+    ChunkedBytes entries() { return entries; }
 
     /** A positive INTEGER from lowercase hex without leading zeros (X.690 §8.3: minimal two's complement). */
     private static void writeInteger(ByteArrayOutputStream out, String hex) {

@@ -2,7 +2,9 @@ package io.fleetca.ca;
 
 import io.fleetca.common.FleetCaException;
 import io.fleetca.common.ProblemType;
+import io.fleetca.common.ChunkedBytes;
 import io.fleetca.keys.CaKeyStore;
+import io.fleetca.keys.KeyAlgorithm;
 import io.fleetca.keys.KeyStoreUnavailableException;
 import java.time.Duration;
 import java.io.ByteArrayOutputStream;
@@ -10,6 +12,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.time.Instant;
@@ -31,14 +34,17 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.Time;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
  * Signs CRLs (RFC 5280 §5) with the CA's key in the key store. The TBSCertList is assembled
- * from the draft's entry bytes (never parsed back into objects), signed once, and the signature
- * is verified with the CA certificate's public key before the CRL is returned.
+ * from the draft's entry bytes (never parsed back into objects) and hashed as it is laid out; the
+ * key store signs that digest ({@link CaKeyStore#signDigest}), so the tens of megabytes of a large CRL
+ * never pass through the token. The CRL is assembled around the draft's own chunks (the entries are in
+ * memory once), and the signature is verified over the assembled bytes with the CA certificate's
+ * public key before the CRL is returned.
  */
 @ApplicationScoped
 public class CrlSigner {
@@ -49,39 +55,38 @@ public class CrlSigner {
     /**
      * @param deltaBase  null for a complete CRL; for a delta CRL the number of its base (§5.2.4)
      * @param freshestCrl URL of the delta CRL, named in a complete CRL's Freshest CRL extension (§5.2.6); may be null
+     * @return the DER CertificateList; it shares the draft's chunks, so the draft must not be added to afterwards
      */
-    public byte[] sign(LoadedCa ca, CrlDraft draft, long number, Long deltaBase, Instant thisUpdate,
-                       Instant nextUpdate, String freshestCrl) {
-        ContentSigner signer = HsmContentSigner.forStoredKey(keys, ca.record().keyAlias(),
-                ca.keyAlgorithm().signatureAlgorithm());
-        AlgorithmIdentifier algorithm = signer.getAlgorithmIdentifier();
+    public ChunkedBytes sign(LoadedCa ca, CrlDraft draft, long number, Long deltaBase, Instant thisUpdate,
+                             Instant nextUpdate, String freshestCrl) {
+        KeyAlgorithm keyAlgorithm = ca.keyAlgorithm();
+        AlgorithmIdentifier algorithm = new DefaultSignatureAlgorithmIdentifierFinder().find(keyAlgorithm.signatureAlgorithm());
         try {
-            byte[] tbs = tbs(ca, draft, algorithm, number, deltaBase, thisUpdate, nextUpdate, freshestCrl);
-            try (OutputStream out = signer.getOutputStream()) {
-                out.write(tbs);
-            }
-            byte[] signature = signer.getSignature();
-            verify(ca, tbs, signature);
+            ChunkedBytes tbs = tbs(ca, draft, algorithm, number, deltaBase, thisUpdate, nextUpdate, freshestCrl);
+            MessageDigest digest = MessageDigest.getInstance(keyAlgorithm.digestAlgorithm());
+            tbs.update(digest);
+            byte[] signature = keys.signDigest(ca.record().keyAlias(), keyAlgorithm, digest.digest());
             byte[] algorithmDer = algorithm.getEncoded(ASN1Encoding.DER);
             byte[] signatureDer = new DERBitString(signature).getEncoded(ASN1Encoding.DER);
             // CertificateList ::= SEQUENCE { tbsCertList, signatureAlgorithm, signatureValue } (§5.1)
-            ByteArrayOutputStream crl = new ByteArrayOutputStream(tbs.length + algorithmDer.length + signatureDer.length + 8);
-            writeHeader(crl, 0x30, tbs.length + algorithmDer.length + signatureDer.length);
-            crl.write(tbs);
+            ChunkedBytes crl = new ChunkedBytes();
+            writeHeader(crl, 0x30, Math.toIntExact(tbs.size() + algorithmDer.length + signatureDer.length));
+            crl.append(tbs);
             crl.write(algorithmDer);
             crl.write(signatureDer);
-            return crl.toByteArray();
+            verify(ca, tbs, signature); // tbs shares its chunks with crl: these are the published bytes
+            return crl;
         } catch (KeyStoreUnavailableException e) {
             throw new FleetCaException(ProblemType.KEY_STORE_UNAVAILABLE,
                     "the signing key store is unavailable; retry later", Duration.ofSeconds(5));
         } catch (io.fleetca.keys.KeyNotFoundException e) {
             throw HsmContentSigner.keyMissing("CA " + ca.id(), e);
-        } catch (IOException e) {
+        } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("encoding the CRL failed", e);
         }
     }
 
-    private static byte[] tbs(LoadedCa ca, CrlDraft draft, AlgorithmIdentifier algorithm, long number, Long deltaBase,
+    private static ChunkedBytes tbs(LoadedCa ca, CrlDraft draft, AlgorithmIdentifier algorithm, long number, Long deltaBase,
                               Instant thisUpdate, Instant nextUpdate, String freshestCrl) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream(512);
         new ASN1Integer(1).encodeTo(head, ASN1Encoding.DER); // version v2 (§5.1.2.1: required with extensions)
@@ -114,13 +119,13 @@ public class CrlSigner {
             writeHeader(entriesHeader, 0x30, entriesLength);
         }
         int contentLength = head.size() + entriesHeader.size() + entriesLength + tail.length;
-        ByteArrayOutputStream tbs = new ByteArrayOutputStream(contentLength + 8);
+        ChunkedBytes tbs = new ChunkedBytes();
         writeHeader(tbs, 0x30, contentLength);
         head.writeTo(tbs);
         entriesHeader.writeTo(tbs);
-        draft.writeEntriesTo(tbs);
+        tbs.append(draft.entries());
         tbs.write(tail);
-        return tbs.toByteArray();
+        return tbs;
     }
 
     private static Time time(Instant t) {
@@ -128,7 +133,15 @@ public class CrlSigner {
     }
 
     /** DER tag and definite length (X.690 §8.1.3). */
-    static void writeHeader(ByteArrayOutputStream out, int tag, int length) {
+    static void writeHeader(OutputStream out, int tag, int length) {
+        try {
+            writeHeaderBytes(out, tag, length);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // in-memory streams only
+        }
+    }
+
+    private static void writeHeaderBytes(OutputStream out, int tag, int length) throws IOException {
         out.write(tag);
         if (length < 0x80) {
             out.write(length);
@@ -141,16 +154,35 @@ public class CrlSigner {
         }
     }
 
-    private static void verify(LoadedCa ca, byte[] tbs, byte[] signature) {
+    /**
+     * The CA certificate's public key verifies the signature over the assembled TBSCertList with the
+     * standard algorithm (hashing it again, here): a wrong digest or DigestInfo, or bytes that differ from
+     * those hashed, stop the CRL before it is published.
+     */
+    private static void verify(LoadedCa ca, ChunkedBytes tbs, byte[] signature) {
         try {
             PublicKey key = new JcaX509CertificateConverter().getCertificate(ca.certificate()).getPublicKey();
             Signature verifier = Signature.getInstance(ca.keyAlgorithm().signatureAlgorithm());
             verifier.initVerify(key);
-            verifier.update(tbs);
+            tbs.writeTo(new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    try {
+                        verifier.update(b, off, len);
+                    } catch (java.security.SignatureException e) {
+                        throw new IOException(e);
+                    }
+                }
+            });
             if (!verifier.verify(signature)) {
                 throw new IllegalStateException("the key store produced a CRL signature that does not verify");
             }
-        } catch (GeneralSecurityException e) {
+        } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("verifying the CRL signature failed", e);
         }
     }

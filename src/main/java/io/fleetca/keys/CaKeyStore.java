@@ -22,6 +22,14 @@ public interface CaKeyStore {
     byte[] sign(String alias, String signatureAlgorithm, byte[] data);
 
     /**
+     * Signs a hash computed outside the store with the key stored under {@code alias}: the same signature
+     * {@code sign(alias, algorithm.signatureAlgorithm(), data)} gives when {@code digest} is
+     * {@code algorithm.digestAlgorithm()} of {@code data}, without sending {@code data} (a 49 MiB CRL)
+     * through the token.
+     */
+    byte[] signDigest(String alias, KeyAlgorithm algorithm, byte[] digest);
+
+    /**
      * The public key of the key stored under {@code alias}, read from the store itself (its certificate
      * entry), so a verifier never has to trust a copy kept elsewhere.
      */

@@ -183,6 +183,21 @@ abstract class JcaCaKeyStore implements CaKeyStore {
 
     @Override
     public byte[] sign(String alias, String signatureAlgorithm, byte[] data) {
+        return signWith(alias, signatureAlgorithm, data);
+    }
+
+    /**
+     * The raw mechanisms sign the digest as given (SunPKCS11 "NONEwithECDSA" is CKM_ECDSA and returns the
+     * DER ECDSA-Sig-Value, as "SHA256withECDSA" does; "NONEwithRSA" is CKM_RSA_PKCS over the DigestInfo);
+     * the software store's JDK providers behave the same. Key lookup, re-read on a miss and failure
+     * handling are those of {@link #sign}.
+     */
+    @Override
+    public byte[] signDigest(String alias, KeyAlgorithm algorithm, byte[] digest) {
+        return signWith(alias, algorithm.rawSignatureAlgorithm(), algorithm.rawSignatureInput(digest));
+    }
+
+    private byte[] signWith(String alias, String signatureAlgorithm, byte[] data) {
         Connection c = connection();
         PrivateKey key;
         try {

@@ -1,5 +1,6 @@
 package io.fleetca.registry;
 
+import io.fleetca.common.ChunkedBytes;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -11,10 +12,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
+import org.hibernate.Session;
 
 /**
  * Published CRLs, CRL numbers and the build lease, plus the consistent read of revoked entries a
@@ -26,6 +29,8 @@ public class CrlStore {
 
     /** Rows fetched per round trip while streaming entries (a cursor, not the whole result set). */
     private static final int FETCH_SIZE = 5000;
+    /** Bytes per query when reading a stored CRL. */
+    private static final int READ_SLICE = 4 * 1024 * 1024;
 
     @Inject
     EntityManager em;
@@ -80,7 +85,7 @@ public class CrlStore {
      * Returns false, storing nothing, when a CRL with a higher number or a newer snapshot is already
      * published (a build that outlived its lease): numbers and contents only ever move forward.
      */
-    public boolean publish(PublishedCrl full, byte[] fullDer, PublishedCrl delta, byte[] deltaDer) {
+    public boolean publish(PublishedCrl full, ChunkedBytes fullDer, PublishedCrl delta, ChunkedBytes deltaDer) {
         return QuarkusTransaction.requiringNew().call(() -> {
             em.createNativeQuery("SELECT ca_id FROM crl_state WHERE ca_id = ?1 FOR UPDATE")
                     .setParameter(1, full.caId()).getResultList();
@@ -99,13 +104,32 @@ public class CrlStore {
         });
     }
 
-    private void insert(PublishedCrl crl, byte[] der) {
-        em.createNativeQuery("INSERT INTO crl (" + COLUMNS + ", der) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")
-                .setParameter(1, crl.caId()).setParameter(2, crl.number()).setParameter(3, crl.delta())
-                .setParameter(4, crl.baseNumber()).setParameter(5, crl.thisUpdate())
-                .setParameter(6, crl.nextUpdate()).setParameter(7, crl.revocationSeq())
-                .setParameter(8, crl.entries()).setParameter(9, crl.buildMillis()).setParameter(10, crl.sha256())
-                .setParameter(11, der).executeUpdate();
+    /**
+     * Plain JDBC on the transaction's connection: the DER goes to the driver as a stream of known length
+     * (PostgreSQL's driver writes it to the socket as it reads), never as a second 49 MiB array.
+     */
+    private void insert(PublishedCrl crl, ChunkedBytes der) {
+        em.unwrap(Session.class).doWork(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO crl (" + COLUMNS + ", der) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, crl.caId());
+                ps.setLong(2, crl.number());
+                ps.setBoolean(3, crl.delta());
+                if (crl.baseNumber() == null) {
+                    ps.setNull(4, java.sql.Types.BIGINT);
+                } else {
+                    ps.setLong(4, crl.baseNumber());
+                }
+                ps.setObject(5, OffsetDateTime.ofInstant(crl.thisUpdate(), ZoneOffset.UTC));
+                ps.setObject(6, OffsetDateTime.ofInstant(crl.nextUpdate(), ZoneOffset.UTC));
+                ps.setLong(7, crl.revocationSeq());
+                ps.setLong(8, crl.entries());
+                ps.setLong(9, crl.buildMillis());
+                ps.setString(10, crl.sha256());
+                ps.setBinaryStream(11, der.inputStream(), der.size());
+                ps.executeUpdate();
+            }
+        });
     }
 
     /** The newest full (delta = false) or delta CRL of a CA. */
@@ -123,11 +147,45 @@ public class CrlStore {
                 ((Number) r[6]).longValue(), ((Number) r[7]).longValue(), ((Number) r[8]).longValue(), (String) r[9]));
     }
 
+    /**
+     * The DER of a stored CRL, read in slices of {@value #READ_SLICE} bytes: the driver receives a bytea
+     * as one message (in text form twice its size), so a 49 MiB CRL read whole would need about three times
+     * that in heap at once. Slices of an uncompressed value are read without decompressing the rest
+     * (PostgreSQL: the column is STORAGE EXTERNAL, V12).
+     */
     @Transactional(Transactional.TxType.SUPPORTS)
-    public Optional<byte[]> der(String caId, long number) {
-        List<?> rows = em.createNativeQuery("SELECT der FROM crl WHERE ca_id = ?1 AND crl_number = ?2")
-                .setParameter(1, caId).setParameter(2, number).getResultList();
-        return rows.isEmpty() ? Optional.empty() : Optional.of((byte[]) rows.get(0));
+    public Optional<ChunkedBytes> der(String caId, long number) {
+        return em.unwrap(Session.class).doReturningWork(c -> {
+            long length;
+            try (PreparedStatement ps = c.prepareStatement("SELECT octet_length(der) FROM crl WHERE ca_id = ? AND crl_number = ?")) {
+                ps.setString(1, caId);
+                ps.setLong(2, number);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.<ChunkedBytes>empty();
+                    }
+                    length = rs.getLong(1);
+                }
+            }
+            ChunkedBytes der = new ChunkedBytes();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT substring(der FROM ? FOR ?) FROM crl WHERE ca_id = ? AND crl_number = ?")) {
+                for (long from = 0; from < length; from += READ_SLICE) {
+                    ps.setInt(1, Math.toIntExact(from + 1)); // SQL positions start at 1; substring(bytea, int, int)
+                    ps.setInt(2, READ_SLICE);
+                    ps.setString(3, caId);
+                    ps.setLong(4, number);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            return Optional.<ChunkedBytes>empty(); // deleted meanwhile: a newer one is published
+                        }
+                        byte[] slice = rs.getBytes(1);
+                        der.write(slice, 0, slice.length);
+                    }
+                }
+            }
+            return der.size() == length ? Optional.of(der) : Optional.<ChunkedBytes>empty();
+        });
     }
 
     /**
@@ -151,10 +209,30 @@ public class CrlStore {
                     rs.next();
                     seq = rs.getLong(1);
                 }
-                stream(c, "SELECT serial, revoked_at, revocation_reason, invalidity_date, status FROM certificate"
-                        + " WHERE issuer_id = ? AND status = 'REVOKED' AND not_after > ?", caId, notExpiredAt, null, full);
-                stream(c, "SELECT serial, revoked_at, revocation_reason, invalidity_date, status FROM certificate"
-                        + " WHERE issuer_id = ? AND not_after > ? AND revocation_seq > ?", caId, notExpiredAt, deltaSince, delta);
+                // One scan for both CRLs (a million rows read once, not twice): each row says which it belongs to.
+                try (PreparedStatement ps = c.prepareStatement("SELECT serial, revoked_at, revocation_reason, invalidity_date,"
+                                + " status, revocation_seq > ? FROM certificate WHERE issuer_id = ? AND not_after > ?"
+                                + " AND (status = 'REVOKED' OR revocation_seq > ?)",
+                        ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+                    ps.setFetchSize(FETCH_SIZE);
+                    ps.setLong(1, deltaSince);
+                    ps.setString(2, caId);
+                    ps.setObject(3, OffsetDateTime.ofInstant(notExpiredAt, ZoneOffset.UTC));
+                    ps.setLong(4, deltaSince);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            boolean revoked = CertificateStatus.REVOKED.name().equals(rs.getString(5));
+                            RevokedEntry e = new RevokedEntry(rs.getString(1), instant(rs, 2), rs.getString(3),
+                                    instant(rs, 4), !revoked);
+                            if (revoked) {
+                                full.accept(e);
+                            }
+                            if (rs.getBoolean(6)) {
+                                delta.accept(e); // released holds, marked removed (§5.3.1 removeFromCRL)
+                            }
+                        }
+                    }
+                }
                 return seq;
             } finally {
                 c.rollback();
@@ -163,24 +241,6 @@ public class CrlStore {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("reading revoked certificates of CA " + caId + " failed", e);
-        }
-    }
-
-    private static void stream(Connection c, String sql, String caId, Instant notExpiredAt, Long since,
-                               Consumer<RevokedEntry> sink) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
-            ps.setFetchSize(FETCH_SIZE);
-            ps.setString(1, caId);
-            ps.setObject(2, OffsetDateTime.ofInstant(notExpiredAt, java.time.ZoneOffset.UTC));
-            if (since != null) {
-                ps.setLong(3, since);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    boolean removed = !CertificateStatus.REVOKED.name().equals(rs.getString(5));
-                    sink.accept(new RevokedEntry(rs.getString(1), instant(rs, 2), rs.getString(3), instant(rs, 4), removed));
-                }
-            }
         }
     }
 

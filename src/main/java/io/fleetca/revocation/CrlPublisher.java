@@ -5,8 +5,8 @@ import io.fleetca.ca.CaDirectory;
 import io.fleetca.ca.CrlDraft;
 import io.fleetca.ca.CrlSigner;
 import io.fleetca.ca.LoadedCa;
+import io.fleetca.common.ChunkedBytes;
 import io.fleetca.common.FleetCaException;
-import io.fleetca.common.Text;
 import io.fleetca.registry.CrlStore;
 import io.fleetca.registry.PublishedCrl;
 import io.fleetca.registry.RevocationLedger;
@@ -138,21 +138,21 @@ public class CrlPublisher {
         long deltaNumber = fullNumber + 1;
         long base = previous.map(PublishedCrl::number).orElse(fullNumber);
         String crlBase = caConfig.publicUrl().replaceAll("/+$", "") + "/crl/" + ca.id();
-        byte[] fullDer = signer.sign(ca, full, fullNumber, null, thisUpdate, nextUpdate, crlBase + "-delta.crl");
-        byte[] deltaDer = signer.sign(ca, delta, deltaNumber, base, thisUpdate, nextUpdate, null);
+        ChunkedBytes fullDer = signer.sign(ca, full, fullNumber, null, thisUpdate, nextUpdate, crlBase + "-delta.crl");
+        ChunkedBytes deltaDer = signer.sign(ca, delta, deltaNumber, base, thisUpdate, nextUpdate, null);
         long signed = System.nanoTime();
         long millis = (signed - started) / 1_000_000;
         boolean published = store.publish(new PublishedCrl(ca.id(), fullNumber, false, null,
-                        thisUpdate, nextUpdate, seq, full.count(), millis, Text.sha256Hex(fullDer)), fullDer,
+                        thisUpdate, nextUpdate, seq, full.count(), millis, fullDer.sha256Hex()), fullDer,
                 new PublishedCrl(ca.id(), deltaNumber, true, base, thisUpdate, nextUpdate, seq, delta.count(), millis,
-                        Text.sha256Hex(deltaDer)), deltaDer);
+                        deltaDer.sha256Hex()), deltaDer);
         if (!published) {
             LOG.warnf("CRL %d of CA %s discarded: a newer one was published while it was built", fullNumber, ca.id());
             return;
         }
         meters.timer("fleetca.crl.build", "ca", ca.id()).record(Duration.ofMillis(millis));
         LOG.infof("Published CRL %d (%d entries, %d bytes) and delta CRL %d (base %d, %d entries) of CA %s:"
-                        + " read and encode %d ms, sign %d ms, store %d ms", fullNumber, full.count(), fullDer.length,
+                        + " read and encode %d ms, sign %d ms, store %d ms", fullNumber, full.count(), fullDer.size(),
                 deltaNumber, base, delta.count(), ca.id(), (read - started) / 1_000_000, (signed - read) / 1_000_000,
                 (System.nanoTime() - signed) / 1_000_000);
     }

@@ -2,6 +2,7 @@ package io.fleetca.revocation;
 
 import io.fleetca.ca.CaDirectory;
 import io.fleetca.ca.LoadedCa;
+import io.fleetca.common.ChunkedBytes;
 import io.fleetca.common.FleetCaException;
 import io.fleetca.common.ProblemType;
 import io.fleetca.common.Text;
@@ -16,13 +17,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Serves the newest published CRLs. Each request asks the database which CRL is newest (one small
- * indexed row); the DER itself is kept in memory per CA until a newer one is published.
+ * indexed row); the DER itself is kept in memory per CA until a newer one is published, in chunks
+ * (a million-entry CRL is 49 MiB), and streamed to each client from there.
  */
 @ApplicationScoped
 public class CrlService {
 
     /** A CRL ready to serve. */
-    public record ServedCrl(PublishedCrl meta, byte[] der) {}
+    public record ServedCrl(PublishedCrl meta, ChunkedBytes der) {}
 
     @Inject
     CaDirectory cas;
@@ -67,7 +69,7 @@ public class CrlService {
         if (cached != null && cached.meta().number() == meta.number()) {
             return cached;
         }
-        byte[] der = store.der(ca.id(), meta.number()).orElseThrow(() -> new FleetCaException(ProblemType.CRL_NOT_READY,
+        ChunkedBytes der = store.der(ca.id(), meta.number()).orElseThrow(() -> new FleetCaException(ProblemType.CRL_NOT_READY,
                 "a newer CRL of CA " + ca.id() + " is being published; retry shortly", Duration.ofSeconds(1)));
         ServedCrl served = new ServedCrl(meta, der);
         cache.merge(key, served, (old, fresh) -> fresh.meta().number() > old.meta().number() ? fresh : old);

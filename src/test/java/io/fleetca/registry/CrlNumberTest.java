@@ -1,5 +1,6 @@
 package io.fleetca.registry;
 
+import io.fleetca.common.ChunkedBytes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,10 +69,10 @@ class CrlNumberTest {
         java.time.Instant now = java.time.Instant.now();
         PublishedCrl full = new PublishedCrl(ca, newer, false, null, now, now.plusSeconds(60), 1_000_000, 0, 1, "a".repeat(64));
         PublishedCrl delta = new PublishedCrl(ca, newer + 1, true, newer, now, now.plusSeconds(60), 1_000_000, 0, 1, "b".repeat(64));
-        assertTrue(store.publish(full, new byte[] {1}, delta, new byte[] {2}));
+        assertTrue(store.publish(full, ChunkedBytes.of(new byte[] {1}), delta, ChunkedBytes.of(new byte[] {2})));
         PublishedCrl stale = new PublishedCrl(ca, older, false, null, now, now.plusSeconds(60), 999_999, 0, 1, "c".repeat(64));
         PublishedCrl staleDelta = new PublishedCrl(ca, older + 1, true, older, now, now.plusSeconds(60), 999_999, 0, 1, "d".repeat(64));
-        assertFalse(store.publish(stale, new byte[] {3}, staleDelta, new byte[] {4}));
+        assertFalse(store.publish(stale, ChunkedBytes.of(new byte[] {3}), staleDelta, ChunkedBytes.of(new byte[] {4})));
         assertEquals(newer, store.latest(ca, false).orElseThrow().number());
     }
 }
