@@ -228,13 +228,15 @@ if has ocsp || has enroll; then
   seed_sid=$(mint SEED "$OCSP_CERTS" "$work/seed.tsv")
   # curl, 8 at a time (wrk waits out its whole duration once one-time tokens run out)
   split -n l/8 "$work/seed.tsv" "$work/seed.part."
+  loops=()
   for part in "$work"/seed.part.*; do
     while IFS=$'\t' read -r path token body; do
       curl -s -o /dev/null -w '%{http_code}\n' --max-time 30 -H "Authorization: Bearer $token" \
         -H 'Content-Type: application/json' -d "$body" "$base$path"
     done <"$part" >"$part.codes" &
+    loops+=($!)
   done
-  wait
+  wait "${loops[@]}"   # not a bare wait: FleetCA is a child of this shell too
   seeded=$(cat "$work"/seed.part.*.codes | grep -c '^201$' || true)
   log "$seeded of $OCSP_CERTS enrollments answered 201"
   [ "$seeded" -gt 0 ] || die "no enrollment succeeded: $(sort "$work"/seed.part.*.codes | uniq -c | tr '\n' ' ')"
@@ -305,35 +307,7 @@ if has ocsp; then
   unset WRK_CTYPE WRK_PATH
 fi
 
-# ---------------------------------------------------------------- 5. start to ready on a restart
-plain_ms="" aot_ms="" plain_q="" aot_q="" aot_mib=""
-median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
-quarkus_s() { grep -o 'started in [0-9.]*s' "$out/logs/fleetca-$starts.log" | head -1 | grep -o '[0-9.]*s' || echo '?'; }
-if has restart; then
-  stop_fleetca
-  all=""
-  for _ in $(seq 1 "$RESTARTS"); do start_fleetca; all="$all $ready_ms"; plain_q=$(quarkus_s); stop_fleetca; done
-  plain_ms=$(median <<<"$all")
-  log "start to ready without AOT cache: $all ms (median $plain_ms ms; Quarkus: started in $plain_q)"
-  log "AOT training run (-XX:AOTCacheOutput): start, $WARMUP s of OCSP and health load, stop"
-  rm -f "$work/app.aot"
-  start_fleetca -XX:AOTCacheOutput="$work/app.aot"
-  if has ocsp; then
-    WRK_CTYPE=application/ocsp-request WRK_PATH=/ocsp WRK_FILES=$work/ocsp-n.list wrk_run aot-training "$CONNS" "$WARMUP" "$bodies_lua"
-  fi
-  stop_fleetca
-  if [ -s "$work/app.aot" ]; then
-    aot_mib=$(( $(stat -c %s "$work/app.aot") / 1048576 ))
-    all=""
-    for _ in $(seq 1 "$RESTARTS"); do start_fleetca -XX:AOTCache="$work/app.aot"; all="$all $ready_ms"; aot_q=$(quarkus_s); stop_fleetca; done
-    aot_ms=$(median <<<"$all")
-    log "start to ready with AOT cache ($aot_mib MiB): $all ms (median $aot_ms ms; Quarkus: started in $aot_q)"
-  else
-    log "no AOT cache written (see $out/logs/fleetca-$starts.log)"
-  fi
-fi
-
-# ---------------------------------------------------------------- 6. the million-entry CRL
+# ---------------------------------------------------------------- 5. the million-entry CRL
 crl_total="" crl_e2e="" crl_line="" crl_bytes=""
 if has crl; then
   [ -n "$fpid" ] || start_fleetca
@@ -373,13 +347,46 @@ SQL
   curl -fs "$base/crl/$ca.crl" -o "$work/full.crl"
   crl_e2e=$(( $(now_ms) - committed ))
   got=$(openssl crl -inform DER -in "$work/full.crl" -noout -crlnumber | cut -d= -f2)
-  log "downloaded CRL number 0x$got ($(stat -c %s "$work/full.crl") bytes) $crl_e2e ms after the commit"
+  log "downloaded CRL number $got ($(stat -c %s "$work/full.crl") bytes) $crl_e2e ms after the commit"
   crl_line=$(grep -ho "Published CRL $number .*" "$out"/logs/fleetca-*.log | head -1)
   log "$crl_line"
   crl_total=$(sed -n 's/.*read and encode \([0-9]*\) ms, sign \([0-9]*\) ms, store \([0-9]*\) ms.*/\1 \2 \3/p' <<<"$crl_line" \
     | awk '{print $1 + $2 + $3}')
   [ -n "$crl_total" ] || crl_total=$build_ms
+  # The restarts below measure the ledger FleetCA wrote itself, not the seeded rows. (The CRL runs
+  # before them: an instance stopped while it builds a CRL keeps the build lease, see the README.)
+  sql -c "DELETE FROM certificate WHERE station_id = '$bench_station'; DELETE FROM device WHERE id = 'bench-1';
+          DELETE FROM station WHERE id = '$bench_station'" >/dev/null
 fi
+
+# ---------------------------------------------------------------- 6. start to ready on a restart
+plain_ms="" aot_ms="" plain_q="" aot_q="" aot_mib=""
+median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+quarkus_s() { grep -o 'started in [0-9.]*s' "$out/logs/fleetca-$starts.log" | head -1 | grep -oE '[0-9.]+s' || echo '?'; }
+if has restart; then
+  stop_fleetca
+  all=""
+  for _ in $(seq 1 "$RESTARTS"); do start_fleetca; all="$all $ready_ms"; plain_q=$(quarkus_s); stop_fleetca; done
+  plain_ms=$(median <<<"$all")
+  log "start to ready without AOT cache: $all ms (median $plain_ms ms; Quarkus: started in $plain_q)"
+  log "AOT training run (-XX:AOTCacheOutput): start, $WARMUP s of OCSP and health load, stop"
+  rm -f "$work/app.aot"
+  start_fleetca -XX:AOTCacheOutput="$work/app.aot"
+  if has ocsp; then
+    WRK_CTYPE=application/ocsp-request WRK_PATH=/ocsp WRK_FILES=$work/ocsp-n.list wrk_run aot-training "$CONNS" "$WARMUP" "$bodies_lua"
+  fi
+  stop_fleetca
+  if [ -s "$work/app.aot" ]; then
+    aot_mib=$(( $(stat -c %s "$work/app.aot") / 1048576 ))
+    all=""
+    for _ in $(seq 1 "$RESTARTS"); do start_fleetca -XX:AOTCache="$work/app.aot"; all="$all $ready_ms"; aot_q=$(quarkus_s); stop_fleetca; done
+    aot_ms=$(median <<<"$all")
+    log "start to ready with AOT cache ($aot_mib MiB): $all ms (median $aot_ms ms; Quarkus: started in $aot_q)"
+  else
+    log "no AOT cache written (see $out/logs/fleetca-$starts.log)"
+  fi
+fi
+
 [ -n "$fpid" ] && [ -z "$rss_after" ] && rss_after=$(rss_mib)
 stop_fleetca
 
