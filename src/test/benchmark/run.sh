@@ -353,8 +353,9 @@ SQL
   crl_total=$(sed -n 's/.*read and encode \([0-9]*\) ms, sign \([0-9]*\) ms, store \([0-9]*\) ms.*/\1 \2 \3/p' <<<"$crl_line" \
     | awk '{print $1 + $2 + $3}')
   [ -n "$crl_total" ] || crl_total=$build_ms
-  # The restarts below measure the ledger FleetCA wrote itself, not the seeded rows. (The CRL runs
-  # before them: an instance stopped while it builds a CRL keeps the build lease, see the README.)
+  # The restarts below measure the ledger FleetCA wrote itself, not the seeded rows. The CRL runs
+  # before them because an instance stopped in the middle of a CRL build leaves the CA's build lease
+  # held (fleetca.crl.build-lease, 10 minutes), and no instance publishes that CA's CRLs meanwhile.
   sql -c "DELETE FROM certificate WHERE station_id = '$bench_station'; DELETE FROM device WHERE id = 'bench-1';
           DELETE FROM station WHERE id = '$bench_station'" >/dev/null
 fi
