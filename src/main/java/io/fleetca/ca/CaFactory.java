@@ -100,6 +100,9 @@ public class CaFactory {
             // RFC 5280 §6.1.3: a child cannot outlive the parent that vouches for it.
             notAfter = parent.record().notAfter();
         }
+        if (parent != null && notBefore.isBefore(parent.record().notBefore())) {
+            notBefore = parent.record().notBefore(); // nor start before it (ValidityLint)
+        }
 
         try {
             CaKeyStore.PendingKey key = keys.generate(algorithm);

@@ -55,7 +55,7 @@ public class CaRecertification {
         }
         LoadedCa parent = directory.findFresh(ca.record().parentId()).orElseThrow();
         Instant now = clock.instant();
-        Instant notBefore = now.minus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.SECONDS);
+        Instant notBefore = max(now.minus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.SECONDS), parent.record().notBefore());
         Instant notAfter = validity.map(v -> now.plus(v).truncatedTo(ChronoUnit.SECONDS)).orElse(ca.record().notAfter());
         if (notAfter.isAfter(parent.record().notAfter())) {
             notAfter = parent.record().notAfter(); // RFC 5280 §6.1.3: never outlive the parent
@@ -82,5 +82,9 @@ public class CaRecertification {
         } catch (IOException e) {
             throw new IllegalStateException("encoding the CA certificate failed", e);
         }
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 }

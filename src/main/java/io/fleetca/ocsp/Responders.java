@@ -124,6 +124,9 @@ public class Responders {
         SerialNumber serial = SerialNumber.random(random);
         String alias = certificates.aliasFor(ca.id(), serial.hex());
         Instant notBefore = now.minus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.SECONDS);
+        if (notBefore.isBefore(ca.record().notBefore())) {
+            notBefore = ca.record().notBefore(); // RFC 5280 §6.1.3: within the CA's validity (ValidityLint)
+        }
         Instant notAfter = now.plus(config.responderValidity()).truncatedTo(ChronoUnit.SECONDS);
         if (notAfter.isAfter(ca.record().notAfter())) {
             notAfter = ca.record().notAfter();
