@@ -1,7 +1,6 @@
 package io.fleetca.ca;
 
 import io.fleetca.common.SerialNumber;
-import io.fleetca.common.Text;
 import io.fleetca.registry.CaLedger;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -9,7 +8,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import org.bouncycastle.asn1.ASN1Encoding;
 import org.jboss.logging.Logger;
 
 /**
@@ -43,7 +41,7 @@ public class CaLedgerBackfill {
             try {
                 var cert = ca.certificate();
                 boolean added = ledger.recordExisting(ca.record().parentId(), new SerialNumber(cert.getSerialNumber()).hex(),
-                        Text.sha256Hex(cert.getSubjectPublicKeyInfo().getEncoded(ASN1Encoding.DER)),
+                        ca.spkiSha256(),
                         cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant(), cert.getEncoded(),
                         ca.record().createdAt());
                 if (added) {

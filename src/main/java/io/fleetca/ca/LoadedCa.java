@@ -15,6 +15,16 @@ public record LoadedCa(CaRecord record, X509CertificateHolder certificate, KeyAl
 
     public String id() { return record.id(); }
 
+    /** SHA-256 of the CA key's DER SubjectPublicKeyInfo, as the ledger's spki_sha256 names keys. */
+    public String spkiSha256() {
+        try {
+            return io.fleetca.common.Text.sha256Hex(certificate.getSubjectPublicKeyInfo()
+                    .getEncoded(org.bouncycastle.asn1.ASN1Encoding.DER));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("encoding the key of CA " + id() + " failed", e);
+        }
+    }
+
     /** RFC 5280 §4.2.1.1: a child's AKI keyIdentifier is its issuer's SKI. */
     byte[] subjectKeyIdentifier() {
         SubjectKeyIdentifier ski = SubjectKeyIdentifier.fromExtensions(certificate.getExtensions());

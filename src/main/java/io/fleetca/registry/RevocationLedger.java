@@ -42,12 +42,6 @@ public class RevocationLedger {
         return change;
     }
 
-    /** The current clock value (committed changes only). */
-    @Transactional(Transactional.TxType.SUPPORTS)
-    public long currentChange() {
-        return ((Number) em.createNativeQuery("SELECT seq FROM revocation_clock WHERE id = 1").getSingleResult()).longValue();
-    }
-
     /**
      * The revocation clock value of the last change (revoke, release, reason upgrade) to a certificate this
      * CA issued, 0 if none: the per-CA change mark that makes only this CA's CRLs due. Derived from the

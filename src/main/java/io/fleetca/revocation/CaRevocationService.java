@@ -15,12 +15,10 @@ import io.fleetca.registry.RevocationLedger;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import org.bouncycastle.asn1.ASN1Encoding;
 
 /**
  * Revokes an issuing CA: every unexpired certificate its parent issued for the CA's key becomes revoked
@@ -68,7 +66,7 @@ public class CaRevocationService {
             throw new FleetCaException(ProblemType.CONFLICT, "CA " + caId + " is a root (a trust anchor):"
                     + " no parent can revoke it; remove it from the relying parties' trust stores instead");
         }
-        String spkiSha256 = spkiSha256(ca);
+        String spkiSha256 = ca.spkiSha256();
         Outcome outcome = QuarkusTransaction.requiringNew().call(() -> {
             long change = revocations.nextChange();
             CaRecord current = cas.lock(caId).orElseThrow();
@@ -86,13 +84,5 @@ public class CaRevocationService {
         });
         directory.findFresh(caId); // this instance sees the change at once; others within CaDirectory.TTL
         return outcome;
-    }
-
-    private static String spkiSha256(LoadedCa ca) {
-        try {
-            return Text.sha256Hex(ca.certificate().getSubjectPublicKeyInfo().getEncoded(ASN1Encoding.DER));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
