@@ -36,6 +36,7 @@
 #   CRL_ENTRIES (1000000) revoked certificates in the CRL run
 #   RESTARTS (3)         starts per variant for start-to-ready (median printed)
 #   BENCH_XMX (1g)       FleetCA's -Xmx
+#   BENCH_JAVA_OPTS ("") extra JVM options for every FleetCA start (e.g. -XX:StartFlightRecording=...)
 #   BENCH_PORT (8095), BENCH_EST_PORT (18453)   FleetCA's HTTP and EST ports (loopback)
 #   STEPS ("ceiling enroll ocsp restart crl peers")  parts to run (for short validation runs)
 #   SKIP_BUILD (0)       1 = use the existing target/quarkus-app
@@ -136,7 +137,7 @@ start_fleetca() {
   starts=$((starts + 1))
   local logf=$out/logs/fleetca-$starts.log t0
   t0=$(now_ms)
-  SOFTHSM2_CONF="$work/hsm/softhsm2.conf" "$JAVA_HOME/bin/java" -Xmx"$XMX" "$@" \
+  SOFTHSM2_CONF="$work/hsm/softhsm2.conf" "$JAVA_HOME/bin/java" -Xmx"$XMX" ${BENCH_JAVA_OPTS:-} "$@" \
     -Dquarkus.http.port="$port" -Dquarkus.http.host=127.0.0.1 \
     -Dfleetca.est.port="$est_port" -Dfleetca.est.host=127.0.0.1 \
     -Dquarkus.datasource.jdbc.url="jdbc:postgresql://127.0.0.1:5432/$db" -Dquarkus.datasource.username=fleetca \

@@ -65,10 +65,10 @@ public class DeviceResource {
                            @HeaderParam(HttpHeaders.ACCEPT) String accept,
                            @PathParam("deviceId") String deviceId, String body) {
         checkDeviceId(deviceId);
-        Caller station = auth.station(authorization, deviceId);
+        Caller station = auth.enrollingStation(authorization, deviceId);
         Dtos.EnrollRequest request = json.read(body, Dtos.EnrollRequest.class);
         EnrollmentResult result = enrollment.enroll(new EnrollmentRequest(station.station(), deviceId, request.profile(),
-                request.csr(), new EnrollmentRequest.StationToken(station.csrKeyBinding())));
+                request.csr(), new EnrollmentRequest.StationToken(station.csrKeyBinding(), station.tokenToUse())));
         URI location = URI.create("/api/v1/certificates/" + result.record().serial());
         Response.ResponseBuilder response = result.created() ? Response.created(location) : Response.ok().location(location);
         String chain = Pem.chain(result.chain());

@@ -1,5 +1,6 @@
 package io.fleetca.auth;
 
+import io.fleetca.registry.OneTimeToken;
 import io.fleetca.registry.StationRecord;
 
 /**
@@ -7,15 +8,16 @@ import io.fleetca.registry.StationRecord;
  * station id; {@code station} is the station's record as read during verification (null for operators),
  * so the enrollment does not read it again. {@code csrKeyBinding} is a station token's
  * {@code csr_spki_sha256} claim (base64url SHA-256 of the SubjectPublicKeyInfo the token may certify),
- * null when the token carries none.
+ * null when the token carries none. {@code tokenToUse}: a station token verified for an enrollment, whose
+ * jti the RA uses up in the transaction that reserves the serial (null when already used up, or no token).
  */
-public record Caller(Role role, String id, StationRecord station, String csrKeyBinding) {
+public record Caller(Role role, String id, StationRecord station, String csrKeyBinding, OneTimeToken tokenToUse) {
 
     /** The claim binding a station token to the CSR's key (see StationTokenVerifier). */
     public static final String KEY_BINDING_CLAIM = "csr_spki_sha256";
 
     static Caller operator(Role role, String subject) {
-        return new Caller(role, subject, null, null);
+        return new Caller(role, subject, null, null, null);
     }
 
     public enum Role { ADMIN, AUDITOR, STATION }

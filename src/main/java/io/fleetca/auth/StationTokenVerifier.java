@@ -1,6 +1,7 @@
 package io.fleetca.auth;
 
 import io.fleetca.common.Text;
+import io.fleetca.registry.OneTimeToken;
 import io.fleetca.registry.StationRecord;
 import io.fleetca.registry.StationRegistry;
 import io.fleetca.registry.TokenLedger;
@@ -51,15 +52,22 @@ public class StationTokenVerifier {
     /** Parsed station keys by their JWK JSON (a station's key never changes once registered). */
     private final Map<String, PublicKey> keys = new ConcurrentHashMap<>();
 
-    Caller verify(String token, String deviceId) {
-        return verified(token, deviceId).caller();
+    Caller verify(String token, String deviceId, Use use) {
+        return verified(token, deviceId, use).caller();
     }
 
     /** A verified station token and the device it names (its sub). */
     record Verified(Caller caller, String deviceId) {}
 
+    /**
+     * When the jti is used up: {@code NOW}, in a transaction of its own during verification; or
+     * {@code WITH_RESERVATION}, by the RA in the transaction that reserves the certificate's serial
+     * (one commit less per enrollment, and a token refused for its CSR stays usable until it expires).
+     */
+    enum Use { NOW, WITH_RESERVATION }
+
     /** Verifies the token; {@code deviceId} null accepts any device id as sub (EST: the token names the device). */
-    Verified verified(String token, String deviceId) {
+    Verified verified(String token, String deviceId, Use use) {
         TokenHeader header = TokenHeader.parse(token);
         header.refuseUnsafeAlgorithms();
         if (header.kid() == null) {
@@ -115,7 +123,8 @@ public class StationTokenVerifier {
                 throw Unauthorized.because("jti must be 1 to 256 characters");
             }
             Instant expires = Instant.ofEpochSecond(claims.getExpirationTime().getValue()).plusSeconds(skew);
-            if (!tokens.consume(station.id(), jti, expires, now)) {
+            OneTimeToken oneTime = new OneTimeToken(station.id(), jti, expires);
+            if (use == Use.NOW && !tokens.consume(station.id(), jti, expires, now)) {
                 throw Unauthorized.because("the token was already used (replayed jti)");
             }
             String binding = null;
@@ -127,7 +136,8 @@ public class StationTokenVerifier {
                 }
                 binding = s;
             }
-            return new Verified(new Caller(Caller.Role.STATION, station.id(), station, binding), claims.getSubject());
+            return new Verified(new Caller(Caller.Role.STATION, station.id(), station, binding,
+                    use == Use.WITH_RESERVATION ? oneTime : null), claims.getSubject());
         } catch (MalformedClaimException e) {
             throw Unauthorized.because("the token claims are malformed");
         }

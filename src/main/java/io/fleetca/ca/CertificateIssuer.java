@@ -142,12 +142,16 @@ public class CertificateIssuer {
             SerialNumber serial = SerialNumber.random(random);
             ReservationOutcome outcome = ledger.reserve(new SerialReservation(request.issuer().id(), serial.hex(),
                     request.deviceId(), request.stationId(), request.profile().name(), request.spkiSha256(),
-                    notBefore, notAfter, request.renewal()), now);
+                    notBefore, notAfter, request.renewal(), request.token()), now);
             switch (outcome) {
                 case RESERVED -> { return serial; }
                 case SERIAL_TAKEN -> { /* 2^-127 odds; draw again */ }
+                case TOKEN_REPLAYED -> throw new FleetCaException(ProblemType.UNAUTHORIZED,
+                        "the token was already used (replayed jti)");
                 case KEY_BOUND_TO_OTHER_DEVICE -> throw new FleetCaException(ProblemType.KEY_REUSE,
-                        "this public key is already certified for another device, station or FleetCA service");
+                        "this public key is already certified for " + ledger.keyOwner(request.spkiSha256())
+                                .map(io.fleetca.registry.KeyOwner::describe).orElse("another owner")
+                                + "; use a key of its own");
                 case KEY_COMPROMISED -> throw new FleetCaException(ProblemType.COMPROMISED_KEY,
                         "a certificate for this public key was revoked for keyCompromise; generate a new key");
                 case DEVICE_DECOMMISSIONED -> throw new FleetCaException(ProblemType.DEVICE_DECOMMISSIONED,

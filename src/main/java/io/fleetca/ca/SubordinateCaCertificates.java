@@ -100,7 +100,7 @@ public class SubordinateCaCertificates {
         for (int attempt = 0; attempt < 3; attempt++) {
             SerialNumber serial = SerialNumber.random(random);
             ReservationOutcome outcome = ledger.reserve(new SerialReservation(parent.id(), serial.hex(), null, null,
-                    PROFILE, spkiSha256, notBefore, notAfter, false), clock.instant());
+                    PROFILE, spkiSha256, notBefore, notAfter, false, null), clock.instant());
             switch (outcome) {
                 case RESERVED -> { return serial; }
                 case SERIAL_TAKEN -> { /* 2^-127 odds; draw again */ }

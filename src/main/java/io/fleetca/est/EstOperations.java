@@ -142,7 +142,8 @@ public class EstOperations {
             Authenticator.StationGrant grant = auth.stationToken(authorization);
             verifiedCaller.verified(grant.caller().actor());
             result = enrollment.enrollForStation(grant.caller().station(), grant.deviceId(), label, body,
-                    new io.fleetca.ra.EnrollmentRequest.StationToken(grant.caller().csrKeyBinding()));
+                    new io.fleetca.ra.EnrollmentRequest.StationToken(grant.caller().csrKeyBinding(),
+                            grant.caller().tokenToUse()));
         } else if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             String[] userAndCode = basic(authorization);
             result = enrollment.enrollWithCode(userAndCode[0], userAndCode[1], label, body);

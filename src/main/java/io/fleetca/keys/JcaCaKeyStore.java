@@ -44,7 +44,16 @@ abstract class JcaCaKeyStore implements CaKeyStore {
         this.reconnectInterval = reconnectInterval;
     }
 
-    protected record Connection(Provider provider, KeyStore keyStore) {}
+    /**
+     * An open store and the private keys looked up on it: a key store lookup is a token round trip
+     * (SunPKCS11: C_FindObjects and attribute reads) that would otherwise come with every signature. The
+     * handles live as long as the connection: a re-read or reconnect starts with none.
+     */
+    protected record Connection(Provider provider, KeyStore keyStore, Map<String, PrivateKey> keys) {
+        Connection(Provider provider, KeyStore keyStore) {
+            this(provider, keyStore, new ConcurrentHashMap<>());
+        }
+    }
 
     /** Password protecting key entries; PKCS#11 keys are protected by the login instead. */
     protected char[] keyPassword() { return null; }
@@ -172,6 +181,7 @@ abstract class JcaCaKeyStore implements CaKeyStore {
                     return;
                 }
             }
+            c.keys().remove(alias);
             c.keyStore().deleteEntry(alias);
             persist(c);
         } catch (KeyStoreUnavailableException e) {
@@ -237,9 +247,14 @@ abstract class JcaCaKeyStore implements CaKeyStore {
 
     /** The private key under {@code alias}, re-reading the entries once when it is not (or no longer) listed. */
     private PrivateKey key(Connection c, String alias) throws GeneralSecurityException {
+        PrivateKey cached = c.keys().get(alias);
+        if (cached != null) {
+            return cached; // a key deleted since fails to sign, and vanished() then re-reads the entries
+        }
         long seen = reloadsStarted;
         PrivateKey key = (PrivateKey) c.keyStore().getKey(alias, keyPassword());
         if (key != null) {
+            c.keys().put(alias, key);
             return key;
         }
         Long missedAt = missingSince.get(alias);
@@ -258,6 +273,7 @@ abstract class JcaCaKeyStore implements CaKeyStore {
             throw new KeyNotFoundException(alias);
         }
         missingSince.remove(alias);
+        fresh.keys().put(alias, key);
         return key;
     }
 

@@ -1,6 +1,7 @@
 package io.fleetca.ra;
 
 import io.fleetca.registry.EnrollmentCodeRecord;
+import io.fleetca.registry.OneTimeToken;
 import io.fleetca.registry.StationRecord;
 
 /**
@@ -14,9 +15,14 @@ public record EnrollmentRequest(StationRecord station, String deviceId, String p
 
     /**
      * The station token that authorized the enrollment. {@code csrSpkiSha256}: its csr_spki_sha256 claim
-     * (base64url SHA-256 of the SubjectPublicKeyInfo it may certify), null when it has none.
+     * (base64url SHA-256 of the SubjectPublicKeyInfo it may certify), null when it has none. {@code use}:
+     * its jti, used up with the serial's reservation; never null (a token without it would be replayable).
      */
-    public record StationToken(String csrSpkiSha256) {}
+    public record StationToken(String csrSpkiSha256, OneTimeToken use) {
+        public StationToken {
+            java.util.Objects.requireNonNull(use, "a station token's jti must be used up with the reservation");
+        }
+    }
 
     public EnrollmentRequest(StationRecord station, String deviceId, String profile, String csr, StationToken token) {
         this(station, deviceId, profile, csr, null, token);

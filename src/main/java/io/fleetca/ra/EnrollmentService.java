@@ -23,7 +23,7 @@ import io.fleetca.registry.EnrollmentCodes;
 import io.fleetca.registry.StationRegistry;
 import io.fleetca.registry.DeviceStatus;
 import io.fleetca.registry.IssuanceLedger;
-import io.fleetca.registry.RateWindows;
+import io.fleetca.registry.RateAllotments;
 import io.fleetca.registry.StationRecord;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -69,7 +69,7 @@ public class EnrollmentService {
     IssuanceLedger ledger;
 
     @Inject
-    RateWindows rates;
+    RateAllotments rates;
 
     @Inject
     EnrollmentCodes codes;
@@ -221,11 +221,6 @@ public class EnrollmentService {
         if (profile.renewalKey() == RenewalKey.SAME && !sameKey) {
             throw new FleetCaException(ProblemType.BAD_PUBLIC_KEY, "profile " + profile.name() + " renews the same key only");
         }
-        Optional<io.fleetca.registry.KeyOwner> owner = ledger.keyOwner(spkiSha256);
-        if (owner.isPresent() && !owner.get().isDevice(device.id())) {
-            throw new FleetCaException(ProblemType.KEY_REUSE, "this public key is already certified for "
-                    + owner.get().describe() + "; use a key of its own");
-        }
         LoadedCa issuingCa = cas.issuerFor(profile.issuer()).orElseThrow(() -> new FleetCaException(
                 ProblemType.CONFLICT, "no issuing CA is configured for profile " + profile.name()));
         String actor = "device:" + device.id();
@@ -351,36 +346,16 @@ public class EnrollmentService {
             throw new FleetCaException(ProblemType.OUT_OF_SCOPE,
                     "device id " + request.deviceId() + " does not match the station's device id pattern");
         }
-        if (devices.find(request.deviceId()).map(d -> d.status() == DeviceStatus.DECOMMISSIONED).orElse(false)) {
-            throw new FleetCaException(ProblemType.DEVICE_DECOMMISSIONED,
-                    "device " + request.deviceId() + " is decommissioned");
-        }
-        // Brokers often compare names ignoring case: a second identity that differs only in case is refused
-        // (the database enforces it too, device_id_folded_key, for enrollments that race).
-        ledger.otherCaseOf(request.deviceId()).ifPresent(existing -> {
-            throw new FleetCaException(ProblemType.DEVICE_ID_CASE_CONFLICT, "device id " + request.deviceId()
-                    + " differs only in case from the existing device " + existing);
-        });
-
         PKCS10CertificationRequest csr = CsrDecoder.decode(request.csr(), config.enrollment().maxCsrBytes());
         ProofOfPossession.verify(csr);
         SubjectPublicKeyInfo spki = csr.getSubjectPublicKeyInfo();
         DeviceKeyType keyType = PublicKeyPolicy.check(spki, profile);
         String spkiSha256 = sha256(spki);
         checkKeyBinding(request, spkiSha256);
-
-        Optional<io.fleetca.registry.KeyOwner> owner = ledger.keyOwner(spkiSha256);
-        if (owner.isPresent() && !owner.get().isDevice(request.deviceId())) {
-            throw new FleetCaException(ProblemType.KEY_REUSE, "this public key is already certified for "
-                    + owner.get().describe() + "; use a key of its own");
-        }
+        // The device's state (decommissioned, an id differing only in case), the key's owner and compromise,
+        // and an idempotent retry (a valid certificate for this device, key and profile: returned again,
+        // not a second one) are decided by the reservation, in its transaction (IssuanceLedger#reserve).
         Instant now = clock.instant();
-        Optional<CertificateRecord> existing = ledger.issuedFor(request.deviceId(), spkiSha256, profile.name()).stream()
-                .filter(c -> c.validAt(now)).findFirst();
-        if (existing.isPresent()) {
-            // An idempotent retry (a station that lost our answer): the same certificate, not a second one.
-            return toResult(existing.get());
-        }
 
         LoadedCa issuingCa = cas.issuerFor(profile.issuer()).orElseThrow(() -> new FleetCaException(
                 ProblemType.CONFLICT, "no issuing CA is configured for profile " + profile.name()));
@@ -396,8 +371,9 @@ public class EnrollmentService {
         }
         IssuedCertificate issued;
         try {
-            issued = issuer.issue(IssuanceRequest.forDevice(request.deviceId(), station.id(), profile, issuingCa,
-                    spki, spkiSha256, keyType == DeviceKeyType.RSA), record -> {
+            IssuanceRequest issuance = IssuanceRequest.forDevice(request.deviceId(), station.id(), profile, issuingCa,
+                    spki, spkiSha256, keyType == DeviceKeyType.RSA);
+            issued = issuer.issue(request.token() == null ? issuance : issuance.withToken(request.token().use()), record -> {
                         if (request.code() == null) {
                             requireStillEnabled(station);
                         }
@@ -480,15 +456,6 @@ public class EnrollmentService {
     public Optional<CsrRequirements> requirements(String profile) {
         return profiles.find(profile).map(p -> new CsrRequirements(p.subjectSerialNumber(),
                 p.keyTypes().stream().map(Enum::name).sorted().toList()));
-    }
-
-    private EnrollmentResult toResult(CertificateRecord record) {
-        LoadedCa ca = cas.find(record.issuerId()).orElseThrow();
-        try {
-            return new EnrollmentResult(record, new X509CertificateHolder(record.der()), ca.chain(), false);
-        } catch (IOException e) {
-            throw new IllegalStateException("stored certificate does not parse", e);
-        }
     }
 
     private boolean looksLikeFleetCaHost(String deviceId) {

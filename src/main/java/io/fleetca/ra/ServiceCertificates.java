@@ -15,7 +15,7 @@ import io.fleetca.profile.DeviceKeyType;
 import io.fleetca.profile.RenewalKey;
 import io.fleetca.registry.IssuanceLedger;
 import io.fleetca.registry.KeyOwner;
-import io.fleetca.registry.RateWindows;
+import io.fleetca.registry.RateAllotments;
 import io.fleetca.registry.ServerCertificateLedger;
 import io.fleetca.registry.StationRecord;
 import io.fleetca.revocation.RevocationOutcome;
@@ -78,7 +78,7 @@ public class ServiceCertificates {
     IssuanceLedger keys;
 
     @Inject
-    RateWindows rates;
+    RateAllotments rates;
 
     @Inject
     Supersession supersession;

@@ -31,6 +31,9 @@ public class IssuanceLedger {
     @Inject
     CertificateRepository certificates;
 
+    @Inject
+    TokenLedger tokens;
+
     /**
      * In its own transaction: creates the device if new, binds the public key to it, and
      * reserves the serial. Commits only when the outcome is {@link ReservationOutcome#RESERVED};
@@ -61,6 +64,10 @@ public class IssuanceLedger {
     }
 
     private ReservationOutcome reserveInTransaction(SerialReservation r, Instant now) {
+        // First: a replayed token learns nothing else (and waits only on its twin, not on the device row).
+        if (r.token() != null && !tokens.consumeInTransaction(r.token(), now)) {
+            return ReservationOutcome.TOKEN_REPLAYED;
+        }
         if (issuerRevoked(r.issuerId())) {
             return ReservationOutcome.ISSUER_REVOKED;
         }

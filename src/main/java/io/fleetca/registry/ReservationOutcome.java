@@ -3,6 +3,8 @@ package io.fleetca.registry;
 /** Result of {@link IssuanceLedger#reserve}: only RESERVED committed anything. */
 public enum ReservationOutcome {
     RESERVED, SERIAL_TAKEN,
+    /** The station token's jti was used by a reservation that committed before (a replay). */
+    TOKEN_REPLAYED,
     /** The key is bound to another owner (device, station or service) in the key-reuse ledger. */
     KEY_BOUND_TO_OTHER_DEVICE,
     KEY_COMPROMISED, DEVICE_DECOMMISSIONED,

@@ -19,15 +19,26 @@ public class TokenLedger {
 
     /** Records the token id in its own committed transaction; false when it was used before. */
     public boolean consume(String stationId, String jti, Instant expiresAt, Instant now) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            if (ThreadLocalRandom.current().nextInt(256) == 0) {
-                // Expired ids can never be replayed (the token would be refused as expired): forget them now and then.
-                em.createNativeQuery("DELETE FROM used_token WHERE expires_at < ?1").setParameter(1, now).executeUpdate();
-            }
-            return em.createNativeQuery("INSERT INTO used_token (station_id, jti, expires_at) VALUES (?1, ?2, ?3)"
-                            + " ON CONFLICT DO NOTHING")
-                    .setParameter(1, stationId).setParameter(2, jti).setParameter(3, expiresAt)
-                    .executeUpdate() == 1;
-        });
+        return QuarkusTransaction.requiringNew().call(() -> consumeInTransaction(new OneTimeToken(stationId, jti, expiresAt), now));
+    }
+
+    /**
+     * Records the token id in the caller's transaction (it counts as used when that commits); false when
+     * another transaction recorded it first. A racing insert of the same id waits for the other
+     * transaction and then sees its row, so exactly one of them proceeds.
+     */
+    @jakarta.transaction.Transactional(jakarta.transaction.Transactional.TxType.MANDATORY)
+    public boolean consumeInTransaction(OneTimeToken token, Instant now) {
+        String stationId = token.stationId();
+        String jti = token.jti();
+        Instant expiresAt = token.expiresAt();
+        if (ThreadLocalRandom.current().nextInt(256) == 0) {
+            // Expired ids can never be replayed (the token would be refused as expired): forget them now and then.
+            em.createNativeQuery("DELETE FROM used_token WHERE expires_at < ?1").setParameter(1, now).executeUpdate();
+        }
+        return em.createNativeQuery("INSERT INTO used_token (station_id, jti, expires_at) VALUES (?1, ?2, ?3)"
+                        + " ON CONFLICT DO NOTHING")
+                .setParameter(1, stationId).setParameter(2, jti).setParameter(3, expiresAt)
+                .executeUpdate() == 1;
     }
 }
