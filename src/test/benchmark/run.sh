@@ -31,7 +31,12 @@
 # Environment (defaults keep the run near 10 minutes on a 2-core machine, after the build):
 #   DURATION (15)        seconds per measured wrk run (FleetCA and peers)
 #   CONNS (64)           connections of the concurrent runs (the single-connection run is always 1)
-#   WARMUP (5)           seconds of unmeasured load before FleetCA's enrollment and OCSP runs
+#   WARMUP (5)           seconds of unmeasured load before FleetCA's OCSP runs
+#   ENROLL_WARMUP (60)   seconds of unmeasured enrollment load first: the JIT compiles the enrollment path
+#                        (Hibernate, the PostgreSQL driver, BouncyCastle) for about a minute on 2 cores, and
+#                        a production server has long been past that; a shorter warm-up measures the compiler
+#   C1_WARMUP (20)       seconds of unmeasured single-connection enrollment before that run (the compiler
+#                        recompiles part of the path when the concurrency drops)
 #   OCSP_CERTS (300)     devices enrolled first, asked about by the OCSP runs
 #   CRL_ENTRIES (1000000) revoked certificates in the CRL run
 #   RESTARTS (3)         starts per variant for start-to-ready (median printed)
@@ -55,6 +60,8 @@ export PEERS_DIR=${PEERS_DIR:-/tmp/peers}
 DURATION=${DURATION:-15}
 CONNS=${CONNS:-64}
 WARMUP=${WARMUP:-5}
+ENROLL_WARMUP=${ENROLL_WARMUP:-60}
+C1_WARMUP=${C1_WARMUP:-20}
 OCSP_CERTS=${OCSP_CERTS:-300}
 CRL_ENTRIES=${CRL_ENTRIES:-1000000}
 RESTARTS=${RESTARTS:-3}
@@ -264,9 +271,10 @@ fi
 # ---------------------------------------------------------------- 3. REST enrollment
 rss_after=""
 if has enroll; then
-  log "enrollment warm-up: $WARMUP s at $CONNS connections"
-  mint WARM 3000 "$work/warm.tsv" >/dev/null
-  WRK_LINES=$work/warm.tsv wrk_run warmup "$CONNS" "$WARMUP" "$enroll_lua"
+  log "enrollment warm-up: $ENROLL_WARMUP s at $CONNS connections"
+  n_warm=$(( 250 * ENROLL_WARMUP + 500 )); [ "$n_warm" -gt 40000 ] && n_warm=40000
+  mint WARM "$n_warm" "$work/warm.tsv" >/dev/null
+  WRK_LINES=$work/warm.tsv wrk_run warmup "$CONNS" "$ENROLL_WARMUP" "$enroll_lua"
   rate=$(get warmup '.good_rps | floor')
   # Tokens for each run, from the warm-up rate (a run that uses them all stops early: its rate
   # still holds, over a shorter time; "bodies_exhausted" says so).
@@ -285,8 +293,11 @@ if has enroll; then
   log "REST enrollment: $CONNS connections, $DURATION s"
   WRK_LINES=$work/e-hi.tsv wrk_run enroll-c"$CONNS" "$CONNS" "$DURATION" "$enroll_lua"
   wait "$sampler" 2>/dev/null || true; sampler=""
-  log "minting $n_lo enrollments for 1 connection"
+  log "minting $n_lo enrollments for 1 connection, and $(( 200 * C1_WARMUP + 100 )) for its warm-up"
   mint E1 "$n_lo" "$work/e-lo.tsv" >/dev/null
+  mint W1 $(( 200 * C1_WARMUP + 100 )) "$work/w-lo.tsv" >/dev/null
+  log "enrollment warm-up: $C1_WARMUP s at 1 connection"
+  WRK_LINES=$work/w-lo.tsv wrk_run warmup-c1 1 "$C1_WARMUP" "$enroll_lua"
   log "REST enrollment: 1 connection, $DURATION s"
   WRK_LINES=$work/e-lo.tsv wrk_run enroll-c1 1 "$DURATION" "$enroll_lua"
   rss_after=$(rss_mib)

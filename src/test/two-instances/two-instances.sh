@@ -9,7 +9,12 @@
 #   4. B stays ready throughout and never answers tryLater;
 #   5. devices enrolled on A and on B at the same time: no serial twice, no issued row without its
 #      certificate, and both instances verify the audit chain, sealed by one sealer at a time, and
-#      its HSM-signed checkpoints (each instance reads the other's checkpoint key from the token).
+#      its HSM-signed checkpoints (each instance reads the other's checkpoint key from the token);
+#   6. a station token used on A is refused on B (replayed jti);
+#   7. a station's hourly rate holds across both: exactly its limit with blocks of one unit (limit 10),
+#      never over it and at most one block per instance short with larger blocks (limit 100, blocks of 2);
+#   8. a revocation committed on A is what B's OCSP answers (no nonce, so from B's memory), within the
+#      time printed (the notification bound is 1 s; this test fails only past 5 s).
 # Exit status 0 when all hold. Usage: src/test/two-instances/two-instances.sh
 # Environment: JAVA_HOME (Temurin 25), TWO_PORT_A (8096), TWO_PORT_B (8097), MAVEN_ARGS (e.g. -o).
 # Needs what .ci/run installs (PostgreSQL on 127.0.0.1 with role fleetca, softhsm2, openssl, curl).
@@ -140,4 +145,77 @@ for _ in $(seq 1 20); do # the sealer runs every 0.2 s and signs a checkpoint at
   sleep 1
 done
 [ -n "$verified" ] || fail "audit verification: A $va / B $vb"
+
+echo "two-instances: 6. a token used on A is refused on B"
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$work/replay.key" -subj /CN=two-a-90 \
+  -out "$work/replay.csr" 2>/dev/null
+body=$(jq -n --arg csr "$(cat "$work/replay.csr")" '{profile: "operational", csr: $csr}')
+one_time=$(provisioning-scripts/enroll-device.sh --token-only "$station" "$work/station.key" two-a-90)
+code_a=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $one_time" -H 'Content-Type: application/json' \
+  -d "$body" "$a/api/v1/devices/two-a-90/certificates")
+[ "$code_a" = 201 ] || fail "A: enrollment with a fresh token answered $code_a"
+code_b=$(curl -s -o "$work/replay.json" -w '%{http_code}' -H "Authorization: Bearer $one_time" -H 'Content-Type: application/json' \
+  -d "$body" "$b/api/v1/devices/two-a-90/certificates")
+[ "$code_b" = 401 ] && grep -q 'already used' "$work/replay.json" || fail "B: the token A accepted answered $code_b $(cat "$work/replay.json")"
+
+echo "two-instances: 7. a station's hourly rate across both instances"
+# rate_station <limit>: a station for devices rate<limit>-<a|b>-NN; prints its id.
+rate_station() {
+  curl -fs -H "Authorization: Bearer $token" -H 'Content-Type: application/json' "$a/api/v1/stations" \
+    -d "{\"name\":\"rate-$1\",\"publicKey\":$(cat "$work/station.jwk"),\"profiles\":[\"operational\"],
+         \"deviceIdPattern\":\"rate$1-[ab]-[0-9]{2}\",\"maxEnrollmentsPerHour\":$1}" | jq -r .id
+}
+# enroll_codes <instance url> <station> <limit> <a|b> <n>: n enrollments one after the other; prints one HTTP status each.
+enroll_codes() {
+  for i in $(seq -w 1 "$5"); do
+    d="rate$3-$4-$i"
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout /dev/null -subj "/CN=$d" \
+      -out "$work/$d.csr" 2>/dev/null
+    t=$(provisioning-scripts/enroll-device.sh --token-only "$2" "$work/station.key" "$d")
+    curl -s -o /dev/null -w '%{http_code}\n' -H "Authorization: Bearer $t" -H 'Content-Type: application/json' \
+      -d "$(jq -n --arg csr "$(cat "$work/$d.csr")" '{profile: "operational", csr: $csr}')" "$1/api/v1/devices/$d/certificates"
+  done
+}
+for limit in 10 100; do
+  per=$(( limit * 6 / 10 ))   # each instance asks for 60 % of the limit
+  rs=$(rate_station "$limit"); [ -n "$rs" ] && [ "$rs" != null ] || fail "registering the rate-$limit station failed"
+  enroll_codes "$a" "$rs" "$limit" a "$per" >"$work/rate-a.codes" & ra=$!
+  enroll_codes "$b" "$rs" "$limit" b "$per" >"$work/rate-b.codes" & rb=$!
+  wait "$ra" "$rb"
+  ok=$(cat "$work/rate-a.codes" "$work/rate-b.codes" | grep -c '^201$' || true)
+  limited=$(cat "$work/rate-a.codes" "$work/rate-b.codes" | grep -c '^429$' || true)
+  other=$(cat "$work/rate-a.codes" "$work/rate-b.codes" | grep -vcE '^(201|429)$' || true)
+  counted=$(psql -h 127.0.0.1 -U fleetca -d "$db" -tAc "SELECT COALESCE(SUM(used), 0) FROM station_rate WHERE station_id = '$rs'")
+  in_ledger=$(psql -h 127.0.0.1 -U fleetca -d "$db" -tAc "SELECT COUNT(*) FROM certificate WHERE station_id = '$rs' AND status = 'ISSUED'")
+  block=$(( limit / 50 )); [ "$block" -lt 1 ] && block=1
+  echo "two-instances:    limit $limit, $((2 * per)) asked on A and B: $ok issued ($in_ledger in the ledger), $limited refused 429, shared counter $counted (blocks of $block)"
+  [ "$other" = 0 ] || fail "rate $limit: answers other than 201/429: $(sort "$work"/rate-?.codes | uniq -c | tr '\n' ' ')"
+  [ "$ok" = "$in_ledger" ] || fail "rate $limit: clients got $ok certificates, the ledger has $in_ledger"
+  [ "$ok" -le "$limit" ] && [ "$counted" -le "$limit" ] || fail "rate $limit: over the limit ($ok issued, counter $counted)"
+  [ "$ok" -ge $(( limit - 2 * block )) ] || fail "rate $limit: only $ok issued (more than one block per instance unused)"
+done
+
+echo "two-instances: 8. a revocation on A reaches B's OCSP"
+(cd "$work" && "$root/provisioning-scripts/enroll-device.sh" "$a" "$station" "$work/station.key" two-a-95 operational >/dev/null 2>&1) \
+  || fail "enrolling two-a-95 on A failed"
+curl -fs "$a/api/v1/cas/dev-issuing/certificate" -H 'Accept: application/x-pem-file' -o "$work/dev-issuing.pem"
+openssl ocsp -issuer "$work/dev-issuing.pem" -cert "$work/two-a-95/device.crt" -no_nonce -reqout "$work/fresh.req" >/dev/null 2>&1
+# status_on <instance url>: the certificate's status in that instance's answer to the very same request
+status_on() {
+  curl -fs -H 'Content-Type: application/ocsp-request' --data-binary "@$work/fresh.req" "$1/ocsp" -o "$work/fresh.resp" \
+    && openssl ocsp -respin "$work/fresh.resp" -issuer "$work/dev-issuing.pem" -cert "$work/two-a-95/device.crt" -noverify 2>/dev/null \
+      | sed -n 's/.*device.crt: //p'
+}
+for _ in 1 2 3; do [ "$(status_on "$b")" = good ] || fail "B: the fresh certificate is not good: $(status_on "$b")"; done
+serial=$(openssl x509 -in "$work/two-a-95/device.crt" -noout -serial | cut -d= -f2 | tr 'A-F' 'a-f' | sed 's/^0*//')
+t0=$(date +%s%3N)
+curl -fs -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d '{"reason":"keyCompromise"}' \
+  "$a/api/v1/certificates/$serial/revoke" || fail "revoking $serial on A failed"
+seen=""
+for _ in $(seq 1 100); do   # at most ~5 s
+  [ "$(status_on "$b")" = revoked ] && { seen=$(( $(date +%s%3N) - t0 )); break; }
+  sleep 0.05
+done
+[ -n "$seen" ] || fail "B still answers $(status_on "$b") 5 s after the revocation committed on A"
+echo "two-instances:    B answered revoked $seen ms after A's revocation returned"
 echo "two-instances: OK"

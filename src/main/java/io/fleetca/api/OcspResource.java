@@ -3,6 +3,9 @@ package io.fleetca.api;
 import io.fleetca.ocsp.OcspAnswer;
 import io.fleetca.ocsp.OcspConfig;
 import io.fleetca.ocsp.OcspResponder;
+import io.fleetca.ocsp.RepeatedRequests;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Encoded;
 import jakarta.ws.rs.GET;
@@ -11,8 +14,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -36,17 +37,34 @@ public class OcspResource {
     OcspResponder responder;
 
     @Inject
+    RepeatedRequests repeated;
+
+    @Inject
+    BlockingOcsp blocking;
+
+    @Inject
     OcspConfig config;
 
     @Inject
     Clock clock;
 
+    /**
+     * Runs on the event loop: a request answered before whose answer still holds is answered from memory
+     * ({@link RepeatedRequests}); every other one goes to a worker thread (it may read the database or sign).
+     */
     @POST
-    public Response post(InputStream body) throws IOException {
-        // Read one byte beyond the limit so an oversized body is told apart without reading it all.
-        byte[] request = body == null ? new byte[0] : body.readNBytes(config.maxRequestBytes() + 1);
-        OcspAnswer answer = responder.respond(request);
-        // POST responses are not cached by HTTP caches (RFC 5019 §5: caching is for GET).
+    public Uni<Response> post(byte[] body) {
+        byte[] request = body == null ? new byte[0] : body;
+        OcspAnswer repeat = repeated.answer(request);
+        if (repeat != null) {
+            return Uni.createFrom().item(postAnswer(repeat));
+        }
+        return Uni.createFrom().item(() -> postAnswer(blocking.respond(request)))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    /** POST responses are not cached by HTTP caches (RFC 5019 §5: caching is for GET). */
+    private static Response postAnswer(OcspAnswer answer) {
         return Response.ok(answer.der(), OCSP_RESPONSE).header("Cache-Control", "no-store").build();
     }
 

@@ -5,13 +5,12 @@ import io.fleetca.keys.CaKeyStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import org.bouncycastle.cert.CertException;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import io.fleetca.common.SignatureVerifiers;
 
 /**
  * How FleetCA signs every certificate (Boulder's pattern): lint a copy of the certificate, then sign the
@@ -36,11 +35,11 @@ public class LintedSigner {
                     lintCopy.toASN1Structure().getTBSCertificate().getEncoded())) {
                 throw new IllegalStateException("signed TBS differs from the linted TBS");
             }
-            if (!cert.isSignatureValid(new JcaContentVerifierProviderBuilder().build(issuer.certificate()))) {
+            if (!cert.isSignatureValid(SignatureVerifiers.forIssuer(issuer.certificate().getSubjectPublicKeyInfo()))) {
                 throw new IllegalStateException("the key store produced a signature that does not verify");
             }
             return cert;
-        } catch (OperatorCreationException | GeneralSecurityException | IOException | CertException e) {
+        } catch (OperatorCreationException | IOException | CertException e) {
             throw new IllegalStateException("certificate signing failed", e);
         }
     }

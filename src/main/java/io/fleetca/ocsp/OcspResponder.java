@@ -76,6 +76,9 @@ public class OcspResponder {
     PreproducedOcspStore preproduced;
 
     @Inject
+    RepeatedRequests repeated;
+
+    @Inject
     OcspConfig config;
 
     @Inject
@@ -168,13 +171,13 @@ public class OcspResponder {
             ca = found;
         }
         if (nonce == null && list.length == 1) {
-            return cachedOrSigned(ca, list[0].getCertID());
+            return cachedOrSigned(ca, list[0].getCertID(), request);
         }
         if (!budget.take()) {
             if (list.length == 1) {
                 // RFC 8954 §2.1: a responder may ignore the nonce; the cached response costs the HSM nothing.
                 meters.counter("fleetca.ocsp.budget.exceeded", "answer", "without_nonce").increment();
-                return cachedOrSigned(ca, list[0].getCertID());
+                return cachedOrSigned(ca, list[0].getCertID(), null);
             }
             meters.counter("fleetca.ocsp.budget.exceeded", "answer", "try_later").increment();
             count("try_later");
@@ -201,9 +204,11 @@ public class OcspResponder {
      * A single CertID without a nonce: a pre-produced response (RFC 6960 §2.5) for a CA that has them, else a
      * cached one, else freshly signed and cached. Both kinds are keyed by the request's exact DER CertID, so
      * the answer always repeats the requester's own CertID (§4.2.2.3: hash algorithm parameters included),
-     * and used only while the ledger state they were made for still holds.
+     * and used only while the ledger state they were made for still holds. {@code request}, when not null,
+     * is remembered with the answer for {@link RepeatedRequests} (not for pre-produced answers: those are
+     * few, and checked against the store).
      */
-    private OcspAnswer cachedOrSigned(LoadedCa ca, CertificateID id) {
+    private OcspAnswer cachedOrSigned(LoadedCa ca, CertificateID id, byte[] request) {
         Optional<CertificateState> state = state(ca, id.getSerialNumber());
         String fingerprint = state.map(CertificateState::fingerprint).orElse(CertificateState.NONE);
         byte[] certId = encoded(id);
@@ -221,15 +226,24 @@ public class OcspResponder {
         String key = ca.id() + "/" + java.util.HexFormat.of().formatHex(certId);
         Cached cached = cache.get(key);
         if (cached != null && cached.state.equals(fingerprint) && cached.responderAlias.equals(responder.keyAlias())
-                && now.isBefore(cached.answer.thisUpdate().plus(config.responseValidity().dividedBy(2)))) {
+                && now.isBefore(reuseUntil(cached.answer))) {
             count("cache_hit");
-            return cached.answer;
+        } else {
+            @SuppressWarnings("unchecked")
+            Optional<CertificateState>[] states = new Optional[] {state};
+            cached = new Cached(fingerprint, responder.keyAlias(), sign(ca, responder, new CertificateID[] {id}, states, null, true));
+            cache.put(key, cached);
         }
-        @SuppressWarnings("unchecked")
-        Optional<CertificateState>[] states = new Optional[] {state};
-        OcspAnswer fresh = sign(ca, responder, new CertificateID[] {id}, states, null, true);
-        cache.put(key, new Cached(fingerprint, responder.keyAlias(), fresh));
-        return fresh;
+        if (request != null && state.isPresent()) { // unknown serials are read every time (StatusCache), never repeated
+            repeated.remember(request, new RepeatedRequests.Entry(ca, new SerialNumber(id.getSerialNumber()).hex(),
+                    cached.state, cached.responderAlias, cached.answer, reuseUntil(cached.answer)));
+        }
+        return cached.answer;
+    }
+
+    /** RFC 5019 §2.2 leaves the refresh to the responder: a cached answer is signed anew after half its validity. */
+    private Instant reuseUntil(OcspAnswer answer) {
+        return answer.thisUpdate().plus(config.responseValidity().dividedBy(2));
     }
 
     private static byte[] encoded(CertificateID id) {

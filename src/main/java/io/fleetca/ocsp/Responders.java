@@ -66,6 +66,12 @@ public class Responders {
      * The CA's responder; tryLater (503 type) if none can be had now, CA_REVOKED once a revoked CA's last
      * responder has expired (a revoked CA certifies no new responder).
      */
+    /** The alias of the CA's current responder key, without creating or renewing one; null when there is none. */
+    String currentAlias(LoadedCa ca) {
+        Responder r = current.get(ca.id());
+        return r != null && isCurrent(r.notAfter(), ca, clock.instant()) ? r.keyAlias() : null;
+    }
+
     public Responder forCa(LoadedCa ca) {
         Responder r = current.get(ca.id());
         if (r != null && isCurrent(r.notAfter(), ca, clock.instant())) {

@@ -81,6 +81,23 @@ public class StatusCache implements RevocationFeed.Subscriber {
         return read;
     }
 
+    /**
+     * The state remembered in memory, without a database read: null when it is not remembered, or while the
+     * feed is not fresh (a state remembered then might be one a missed notification changed).
+     */
+    public CertificateState inMemory(String caId, String serial) {
+        if (!feed.fresh()) {
+            return null;
+        }
+        synchronized (states) {
+            CertificateState known = states.get(caId + "/" + serial);
+            if (known != null) {
+                memoryReads.increment();
+            }
+            return known;
+        }
+    }
+
     @Override
     public void changed(Collection<String> certificates) {
         synchronized (states) {

@@ -84,6 +84,9 @@ public class EnrollmentService {
     StationRegistry stations;
 
     @Inject
+    io.fleetca.revocation.Supersession supersession;
+
+    @Inject
     CertificateProfiles profiles;
 
     @Inject
@@ -236,7 +239,7 @@ public class EnrollmentService {
         try {
             issued = issuer.issue(IssuanceRequest.forDevice(device.id(), current.stationId(), profile,
                 issuingCa, spki, spkiSha256, keyType == DeviceKeyType.RSA).asRenewal(),
-                () -> change[0] = revocationLedger.nextChange(),
+                () -> change[0] = supersession.begin(),
                 record -> {
                     requireStillEnabled(station);
                     CertificateRecord old = revocationLedger.lock(current.issuerId(), current.serial()).orElseThrow();
@@ -247,18 +250,7 @@ public class EnrollmentService {
                     audit.append(new AuditEvent(actor, "certificate.issued", "certificate:" + record.serial(),
                             Json.object("device", record.deviceId(), "issuer", record.issuerId(), "profile", record.profile(),
                                     "notAfter", record.notAfter().toString(), "renews", old.serial())));
-                    Duration grace = config.enrollment().supersededGrace();
-                    if (grace.isZero() || grace.isNegative()) {
-                        revocationLedger.markRevoked(old.issuerId(), old.serial(), "superseded", now, null, change[0]);
-                        audit.append(new AuditEvent(actor, "certificate.revoked", "certificate:" + old.serial(),
-                                Json.object("issuer", old.issuerId(), "device", old.deviceId(), "reason", "superseded",
-                                        "supersededBy", record.serial())));
-                    } else {
-                        revocationLedger.scheduleSupersede(old.issuerId(), old.serial(), now.plus(grace));
-                        audit.append(new AuditEvent(actor, "certificate.superseded", "certificate:" + old.serial(),
-                                Json.object("issuer", old.issuerId(), "device", old.deviceId(), "supersededBy",
-                                        record.serial(), "revokeAfter", now.plus(grace).toString())));
-                    }
+                    supersession.supersedeDevice(actor, old, record.serial(), config.enrollment().supersededGrace(), change[0]);
                 });
         } catch (RuntimeException e) {
             rates.giveBack(station.id(), hour);

@@ -2,12 +2,12 @@ package io.fleetca.ra;
 
 import io.fleetca.common.FleetCaException;
 import io.fleetca.common.ProblemType;
+import io.fleetca.common.SignatureVerifiers;
 import java.util.Set;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
@@ -32,7 +32,7 @@ final class ProofOfPossession {
         }
         boolean valid;
         try {
-            valid = csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(csr.getSubjectPublicKeyInfo()));
+            valid = csr.isSignatureValid(SignatureVerifiers.forKey(csr.getSubjectPublicKeyInfo()));
         } catch (Exception e) {
             throw new FleetCaException(ProblemType.BAD_CSR_SIGNATURE, "the CSR signature cannot be verified with its own public key");
         }

@@ -86,10 +86,9 @@ public class RevocationService {
                 ledger.lockDevice(after.deviceId());
                 sameKey = ledger.revokeLiveOfKey(after.spkiSha256(), now, change);
             }
-            audit.append(new AuditEvent(actor, "certificate.revoked", "certificate:" + hex, Json.object("issuer", issuer,
-                    "device", after.deviceId(), "reason", why, "invalidityDate",
+            audit.append(RevocationEvents.revoked(actor, after, why, "invalidityDate",
                     invalid == null ? null : invalid.toString(), "previousReason", current.revocationReason(),
-                    "sameKeyRevoked", sameKey.isEmpty() ? null : Text.clip(String.join(",", sameKey), 4000))));
+                    "sameKeyRevoked", sameKey.isEmpty() ? null : Text.clip(String.join(",", sameKey), 4000)));
             return new RevocationOutcome(after, true, "certificate " + hex + " revoked (" + why + ")"
                     + (wasRevoked ? "; was " + current.revocationReason() + ", revocation date kept" : "")
                     + (sameKey.isEmpty() ? "" : "; " + sameKey.size() + " other certificate(s) of the same key revoked too"));

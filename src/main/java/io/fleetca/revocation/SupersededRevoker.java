@@ -1,8 +1,6 @@
 package io.fleetca.revocation;
 
-import io.fleetca.audit.AuditEvent;
 import io.fleetca.audit.AuditLog;
-import io.fleetca.common.Json;
 import io.fleetca.registry.CertificateRecord;
 import io.fleetca.registry.CertificateStatus;
 import io.fleetca.registry.RevocationLedger;
@@ -46,11 +44,10 @@ public class SupersededRevoker {
                     if (current.status() != CertificateStatus.ISSUED) {
                         return;
                     }
-                    ledger.markRevoked(due.issuerId(), due.serial(), "superseded", now.truncatedTo(ChronoUnit.SECONDS),
-                            null, change);
-                    audit.append(new AuditEvent("fleetca", "certificate.revoked", "certificate:" + due.serial(),
-                            Json.object("issuer", due.issuerId(), "device", due.deviceId(), "reason", "superseded",
-                                    "graceEnded", due.revokeAfter().toString())));
+                    CertificateRecord revoked = ledger.markRevoked(due.issuerId(), due.serial(), "superseded",
+                            now.truncatedTo(ChronoUnit.SECONDS), null, change);
+                    audit.append(RevocationEvents.revoked("fleetca", revoked, "superseded",
+                            "graceEnded", due.revokeAfter().toString()));
                 });
             } catch (RuntimeException e) {
                 LOG.errorf(e, "superseded certificate %s not revoked; retrying", due.serial());

@@ -1,8 +1,6 @@
 package io.fleetca.revocation;
 
-import io.fleetca.audit.AuditEvent;
 import io.fleetca.audit.AuditLog;
-import io.fleetca.common.Json;
 import io.fleetca.registry.CertificateRecord;
 import io.fleetca.registry.RevocationLedger;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,7 +15,8 @@ import java.util.List;
  * Supersedes a station's earlier TLS client certificates when it gets a new one (RFC 5280 §5.3.1
  * superseded): revoked in the transaction that records the new one when fleetca.enrollment.superseded-grace
  * is zero, otherwise scheduled (revoke_after) and revoked by {@link SupersededRevoker} once the grace ends,
- * so a station can switch over. Runs in the caller's recording transaction.
+ * so a station can switch over; likewise a device's certificate when it renews. Runs in the caller's
+ * recording transaction.
  */
 @ApplicationScoped
 public class Supersession {
@@ -43,23 +42,29 @@ public class Supersession {
 
     /** Supersedes the station's other live certificates of {@code successor}'s profile; returns their serials. */
     public List<String> supersedeStation(String actor, CertificateRecord successor, Duration grace, long change) {
-        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         List<CertificateRecord> previous = ledger.lockLiveOfStation(successor.stationId(), successor.profile(),
                 successor.serial());
-        for (CertificateRecord old : previous) {
-            if (immediate(grace)) {
-                ledger.markRevoked(old.issuerId(), old.serial(), "superseded", now, null, change);
-                audit.append(new AuditEvent(actor, "certificate.revoked", "certificate:" + old.serial(),
-                        Json.object("issuer", old.issuerId(), "station", old.stationId(), "reason", "superseded",
-                                "supersededBy", successor.serial())));
-            } else {
-                ledger.scheduleSupersede(old.issuerId(), old.serial(), now.plus(grace));
-                audit.append(new AuditEvent(actor, "certificate.superseded", "certificate:" + old.serial(),
-                        Json.object("issuer", old.issuerId(), "station", old.stationId(), "supersededBy",
-                                successor.serial(), "revokeAfter", now.plus(grace).toString())));
-            }
-        }
+        previous.forEach(old -> supersede(actor, old, successor.serial(), grace, change));
         return previous.stream().map(CertificateRecord::serial).toList();
+    }
+
+    /**
+     * A device's renewal (EST simplereenroll): its certificate {@code old}, locked by the caller in this
+     * recording transaction after {@link #begin}, is superseded by {@code successorSerial}.
+     */
+    public void supersedeDevice(String actor, CertificateRecord old, String successorSerial, Duration grace, long change) {
+        supersede(actor, old, successorSerial, grace, change);
+    }
+
+    private void supersede(String actor, CertificateRecord old, String successorSerial, Duration grace, long change) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS); // RFC 5280 §5.1.2.6: whole seconds
+        if (immediate(grace)) {
+            CertificateRecord revoked = ledger.markRevoked(old.issuerId(), old.serial(), "superseded", now, null, change);
+            audit.append(RevocationEvents.revoked(actor, revoked, "superseded", "supersededBy", successorSerial));
+        } else {
+            ledger.scheduleSupersede(old.issuerId(), old.serial(), now.plus(grace));
+            audit.append(RevocationEvents.supersessionScheduled(actor, old, successorSerial, now.plus(grace)));
+        }
     }
 
     private static boolean immediate(Duration grace) {

@@ -103,6 +103,28 @@ class StationAuthTest {
                 .body("detail", containsString("already used"));
     }
 
+    /**
+     * The jti is used up with the serial's reservation: a token whose request was refused before it (here a
+     * CSR that does not parse) is still good for the real request, which then uses it up; an idempotent
+     * retry with a fresh token gets the same certificate and leaves that token unused.
+     */
+    @Test
+    void tokenIsUsedUpWithTheReservationOnly() {
+        TestStation s = TestStation.register();
+        String deviceId = TestStation.newDeviceId();
+        String token = s.token(deviceId);
+        given().header("Authorization", token).contentType(ContentType.JSON)
+                .body(Map.of("profile", "operational", "csr", "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----"))
+                .when().post("/api/v1/devices/" + deviceId + "/certificates").then().statusCode(400);
+        java.security.KeyPair key = TestCsrs.ecP256();
+        String serial = enrollWith(token, deviceId, key).statusCode(201).extract().path("serial");
+        enrollWith(token, deviceId, key).statusCode(401).body("detail", containsString("already used"));
+
+        String retry = s.token(deviceId);
+        enrollWith(retry, deviceId, key).statusCode(200).body("serial", equalTo(serial));
+        enrollWith(retry, deviceId, key).statusCode(200).body("serial", equalTo(serial));
+    }
+
     @Test
     void badTokensAreRefusedSayingWhy() throws Exception {
         TestStation s = TestStation.register();
