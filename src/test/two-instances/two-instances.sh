@@ -167,8 +167,8 @@ rate_station() {
 }
 # enroll_codes <instance url> <station> <limit> <a|b> <n>: n enrollments one after the other; prints one HTTP status each.
 enroll_codes() {
-  for i in $(seq -w 1 "$5"); do
-    d="rate$3-$4-$i"
+  for i in $(seq 1 "$5"); do
+    d=$(printf 'rate%s-%s-%02d' "$3" "$4" "$i")
     openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout /dev/null -subj "/CN=$d" \
       -out "$work/$d.csr" 2>/dev/null
     t=$(provisioning-scripts/enroll-device.sh --token-only "$2" "$work/station.key" "$d")
