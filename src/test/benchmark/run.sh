@@ -279,7 +279,7 @@ if has enroll; then
   # Tokens for each run, from the warm-up rate (a run that uses them all stops early: its rate
   # still holds, over a shorter time; "bodies_exhausted" says so).
   n_hi=$(( 2 * rate * DURATION + 1000 )); [ "$n_hi" -gt 40000 ] && n_hi=40000
-  n_lo=$(( rate * DURATION + 500 )); [ "$n_lo" -gt 20000 ] && n_lo=20000
+  n_lo=$(( 2 * rate * DURATION + 1000 )); [ "$n_lo" -gt 20000 ] && n_lo=20000   # 1 connection may be the faster
   log "minting $n_hi enrollments for $CONNS connections"
   mint E"$CONNS" "$n_hi" "$work/e-hi.tsv" >/dev/null
   # what PostgreSQL's active backends wait on during the run (bounded sampling, every 0.5 s)

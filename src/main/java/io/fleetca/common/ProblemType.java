@@ -28,7 +28,8 @@ public enum ProblemType {
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported media type"),
     RATE_LIMITED(429, "rate-limited", "Rate limit exceeded"),
     INTERNAL(500, "internal", "Internal error"),
-    KEY_STORE_UNAVAILABLE(503, "key-store-unavailable", "The signing key store is unavailable");
+    KEY_STORE_UNAVAILABLE(503, "key-store-unavailable", "The signing key store is unavailable"),
+    BUSY(503, "busy", "FleetCA is busy");
 
     /** Base of every problem {@code type} URI. */
     public static final String BASE_URI = "https://fleetca.io/problems/";

@@ -110,6 +110,9 @@ public class EnrollmentService {
     @Inject
     MeterRegistry meters;
 
+    @Inject
+    EnrollmentGate gate;
+
     private final Map<String, Pattern> patterns = new ConcurrentHashMap<>();
 
     /**
@@ -166,6 +169,10 @@ public class EnrollmentService {
      * supersedes it: the old one is revoked (superseded) in the transaction that records the new one.
      */
     public EnrollmentResult reenroll(byte[] clientCertificate, Optional<String> profileLabel, String csrText) {
+        return gate.inTurn(() -> reenrollInTurn(clientCertificate, profileLabel, csrText));
+    }
+
+    private EnrollmentResult reenrollInTurn(byte[] clientCertificate, Optional<String> profileLabel, String csrText) {
         CertificateRecord current = ledgerRecordOf(clientCertificate).orElseThrow(() -> new FleetCaException(
                 ProblemType.FORBIDDEN, "the TLS client certificate was not issued by FleetCA"));
         verifiedCaller.verified(actorOf(current));
@@ -303,6 +310,10 @@ public class EnrollmentService {
     }
 
     public EnrollmentResult enroll(EnrollmentRequest request) {
+        return gate.inTurn(() -> enrollInTurn(request));
+    }
+
+    private EnrollmentResult enrollInTurn(EnrollmentRequest request) {
         String actor = request.code() == null ? "station:" + request.station().id() : "device:" + request.deviceId();
         try {
             EnrollmentResult result = decideAndIssue(request, actor);

@@ -70,5 +70,17 @@ public interface RaConfig {
         /** How often certificates whose grace ended are looked for (read by the revocation scheduler). */
         @WithDefault("PT15S")
         Duration supersededCheck();
+
+        /**
+         * Enrollments (and renewals) worked on at once by this instance; the others wait their turn. An
+         * enrollment is mostly CPU (two signature checks, the HSM's signature, a dozen statements): more at
+         * once than a few per core only adds context switches and lock waits. 0: 2 per available processor.
+         */
+        @WithDefault("0")
+        int maxConcurrent();
+
+        /** How long an enrollment waits for its turn before it is refused with 503 busy (Retry-After 1 s). */
+        @WithDefault("PT10S")
+        Duration queueTimeout();
     }
 }

@@ -210,7 +210,10 @@ public class CrlStore {
                     seq = rs.getLong(1);
                 }
                 // One scan for both CRLs (a million rows read once, not twice): each row says which it belongs to.
-                try (PreparedStatement ps = c.prepareStatement("SELECT serial, revoked_at, revocation_reason, invalidity_date,"
+                // Times as whole epoch seconds (what a CRL carries, RFC 5280 §5.1.2.6): a number per row is far
+                // cheaper for the driver than a timestamp text to parse, two per row, a million rows.
+                try (PreparedStatement ps = c.prepareStatement("SELECT serial, CAST(FLOOR(EXTRACT(EPOCH FROM revoked_at)) AS BIGINT),"
+                                + " revocation_reason, CAST(FLOOR(EXTRACT(EPOCH FROM invalidity_date)) AS BIGINT),"
                                 + " status, revocation_seq > ? FROM certificate WHERE issuer_id = ? AND not_after > ?"
                                 + " AND (status = 'REVOKED' OR revocation_seq > ?)",
                         ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
@@ -222,8 +225,8 @@ public class CrlStore {
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             boolean revoked = CertificateStatus.REVOKED.name().equals(rs.getString(5));
-                            RevokedEntry e = new RevokedEntry(rs.getString(1), instant(rs, 2), rs.getString(3),
-                                    instant(rs, 4), !revoked);
+                            RevokedEntry e = new RevokedEntry(rs.getString(1), epochSeconds(rs, 2), rs.getString(3),
+                                    epochSeconds(rs, 4), !revoked);
                             if (revoked) {
                                 full.accept(e);
                             }
@@ -244,8 +247,8 @@ public class CrlStore {
         }
     }
 
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
+    private static Instant epochSeconds(ResultSet rs, int column) throws SQLException {
+        long seconds = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochSecond(seconds);
     }
 }
