@@ -49,6 +49,30 @@ public final class CrlDraft {
     private long count;
 
     public void add(RevokedEntry e) {
+        encode(e);
+        append();
+    }
+
+    /**
+     * Adds the entry to this draft and/or {@code other}, encoded once: right after a mass revocation most
+     * rows belong in both the complete CRL and its delta.
+     */
+    public void add(RevokedEntry e, boolean here, CrlDraft other, boolean there) {
+        if (!here && !there) {
+            return;
+        }
+        CrlDraft encoder = here ? this : other;
+        encoder.encode(e);
+        if (here) {
+            append();
+        }
+        if (there) {
+            other.appendFrom(encoder);
+        }
+    }
+
+    /** Encodes one entry into {@link #entry}. */
+    private void encode(RevokedEntry e) {
         entry.reset();
         extensions.reset();
         writeInteger(entry, e.serial());
@@ -66,8 +90,16 @@ public final class CrlDraft {
             CrlSigner.writeHeader(entry, 0x30, extensions.size());
             entry.writeBytes(extensions.toByteArray());
         }
-        CrlSigner.writeHeader(entries, 0x30, entry.size());
-        entries.write(entry.toByteArray(), 0, entry.size());
+    }
+
+    private void append() {
+        appendFrom(this);
+    }
+
+    /** Appends the entry {@code encoder} encoded last. */
+    private void appendFrom(CrlDraft encoder) {
+        CrlSigner.writeHeader(entries, 0x30, encoder.entry.size());
+        entries.write(encoder.entry.toByteArray(), 0, encoder.entry.size());
         count++;
     }
 

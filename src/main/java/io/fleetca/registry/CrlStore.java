@@ -15,7 +15,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.hibernate.Session;
 
@@ -190,14 +189,13 @@ public class CrlStore {
 
     /**
      * Streams, from one REPEATABLE READ snapshot, the CA's revoked certificates that expire after
-     * {@code notExpiredAt} (to {@code full}) and those changed after revocation clock value
-     * {@code deltaSince} (to {@code delta}, with released holds marked removed). Returns the clock
+     * {@code notExpiredAt} (for the complete CRL) and those changed after revocation clock value
+     * {@code deltaSince} (for the delta, with released holds marked removed), each row once. Returns the clock
      * value the snapshot shows: every change up to it is included, none after it. Rows are read
      * through a cursor, {@value #FETCH_SIZE} at a time, never as one list.
      * Must be called outside a transaction (it uses a connection of its own).
      */
-    public long readSnapshot(String caId, Instant notExpiredAt, long deltaSince,
-                             Consumer<RevokedEntry> full, Consumer<RevokedEntry> delta) {
+    public long readSnapshot(String caId, Instant notExpiredAt, long deltaSince, SnapshotSink sink) {
         try (Connection c = dataSource.getConnection()) {
             int isolation = c.getTransactionIsolation();
             c.setAutoCommit(false);
@@ -227,12 +225,8 @@ public class CrlStore {
                             boolean revoked = CertificateStatus.REVOKED.name().equals(rs.getString(5));
                             RevokedEntry e = new RevokedEntry(rs.getString(1), epochSeconds(rs, 2), rs.getString(3),
                                     epochSeconds(rs, 4), !revoked);
-                            if (revoked) {
-                                full.accept(e);
-                            }
-                            if (rs.getBoolean(6)) {
-                                delta.accept(e); // released holds, marked removed (§5.3.1 removeFromCRL)
-                            }
+                            // Released holds are in the delta only, marked removed (§5.3.1 removeFromCRL).
+                            sink.accept(e, revoked, rs.getBoolean(6));
                         }
                     }
                 }
@@ -245,6 +239,12 @@ public class CrlStore {
         } catch (SQLException e) {
             throw new IllegalStateException("reading revoked certificates of CA " + caId + " failed", e);
         }
+    }
+
+    /** Receives each row of a snapshot once, with the CRLs it belongs in. */
+    @FunctionalInterface
+    public interface SnapshotSink {
+        void accept(RevokedEntry entry, boolean inComplete, boolean inDelta);
     }
 
     private static Instant epochSeconds(ResultSet rs, int column) throws SQLException {

@@ -132,7 +132,8 @@ public class CrlPublisher {
         // The delta holds every change since the previous complete CRL was built; with no previous
         // one it is empty and names the new complete CRL as its base.
         long deltaSince = previous.map(PublishedCrl::revocationSeq).orElse(Long.MAX_VALUE);
-        long seq = store.readSnapshot(ca.id(), thisUpdate, deltaSince, full::add, delta::add);
+        long seq = store.readSnapshot(ca.id(), thisUpdate, deltaSince,
+                (entry, inComplete, inDelta) -> full.add(entry, inComplete, delta, inDelta));
         long read = System.nanoTime();
         long fullNumber = store.reserveNumbers(ca.id(), 2);
         long deltaNumber = fullNumber + 1;

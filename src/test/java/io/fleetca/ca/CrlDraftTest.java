@@ -55,6 +55,37 @@ class CrlDraftTest {
         assertArrayEquals(expected.toByteArray(), actual.toByteArray());
     }
 
+    /** An entry added to a complete CRL and its delta at once is encoded once and lands in each as BouncyCastle encodes it. */
+    @Test
+    void entriesForBothDraftsMatchBouncyCastleInEach() throws Exception {
+        Instant t = Instant.parse("2026-11-22T07:06:31Z");
+        RevokedEntry[] entries = {new RevokedEntry("7f", t, "keyCompromise", t.minusSeconds(60), false),
+                new RevokedEntry("80", t, "superseded", null, false), new RevokedEntry("abc", t, null, null, true),
+                new RevokedEntry("1", t, "unspecified", null, false)};
+        boolean[][] placement = {{true, true}, {true, false}, {false, true}, {false, false}};
+        CrlDraft complete = new CrlDraft();
+        CrlDraft delta = new CrlDraft();
+        ByteArrayOutputStream expectedComplete = new ByteArrayOutputStream();
+        ByteArrayOutputStream expectedDelta = new ByteArrayOutputStream();
+        for (int i = 0; i < entries.length; i++) {
+            complete.add(entries[i], placement[i][0], delta, placement[i][1]);
+            if (placement[i][0]) {
+                expectedComplete.writeBytes(bouncyCastle(entries[i]));
+            }
+            if (placement[i][1]) {
+                expectedDelta.writeBytes(bouncyCastle(entries[i]));
+            }
+        }
+        ByteArrayOutputStream actualComplete = new ByteArrayOutputStream();
+        ByteArrayOutputStream actualDelta = new ByteArrayOutputStream();
+        complete.writeEntriesTo(actualComplete);
+        delta.writeEntriesTo(actualDelta);
+        assertEquals(2, complete.count());
+        assertEquals(2, delta.count());
+        assertArrayEquals(expectedComplete.toByteArray(), actualComplete.toByteArray());
+        assertArrayEquals(expectedDelta.toByteArray(), actualDelta.toByteArray());
+    }
+
     private static byte[] bouncyCastle(RevokedEntry e) throws Exception {
         ASN1EncodableVector v = new ASN1EncodableVector();
         v.add(new ASN1Integer(new BigInteger(e.serial(), 16)));
