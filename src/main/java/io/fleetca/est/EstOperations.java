@@ -44,6 +44,9 @@ public class EstOperations {
     EnrollmentService enrollment;
 
     @Inject
+    io.fleetca.ra.DeviceRenewal renewal;
+
+    @Inject
     Authenticator auth;
 
     @Inject
@@ -92,7 +95,7 @@ public class EstOperations {
                         throw new FleetCaException(ProblemType.FORBIDDEN,
                                 "simplereenroll needs the current certificate as the TLS client certificate");
                     }
-                    EnrollmentResult renewed = enrollment.reenroll(clientCertificate, label, body);
+                    EnrollmentResult renewed = renewal.renew(clientCertificate, label, body);
                     yield EstReply.base64(EstReply.PKCS7_CERTS_ONLY, Pkcs7.certsOnly(List.of(renewed.certificate())));
                 }
                 default -> EstReply.error(404, "unknown EST operation " + operation, Map.of());

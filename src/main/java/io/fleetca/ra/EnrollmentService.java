@@ -14,15 +14,12 @@ import io.fleetca.common.Text;
 import io.fleetca.profile.CertificateProfile;
 import io.fleetca.profile.CertificateProfiles;
 import io.fleetca.profile.DeviceKeyType;
-import io.fleetca.profile.RenewalKey;
 import io.fleetca.registry.CertificateRecord;
 import io.fleetca.registry.DeviceRecord;
 import io.fleetca.registry.DeviceRegistry;
 import io.fleetca.registry.EnrollmentCodeRecord;
 import io.fleetca.registry.EnrollmentCodes;
 import io.fleetca.registry.StationRegistry;
-import io.fleetca.registry.DeviceStatus;
-import io.fleetca.registry.IssuanceLedger;
 import io.fleetca.registry.RateAllotments;
 import io.fleetca.registry.StationRecord;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,26 +44,26 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
- * Decides whether a station may have a certificate for a device, then asks the CA to sign.
- * Checks, cheapest first, each refusal a problem with nothing stored (but its audit event, see RefusalAudit):
+ * Decides whether a station (or an enrollment code) may have a certificate for a device, then asks the CA
+ * to sign. Checks, cheapest first, each refusal a problem with nothing stored (but its audit event, see
+ * RefusalAudit):
  * <ol>
  *   <li>the profile exists and is in the station's list; the device id matches the station's pattern;</li>
- *   <li>the device is not decommissioned, and no other device has its id in another case;</li>
- *   <li>the CSR parses, its signature verifies (proof of possession), and its key fits the profile and is not weak;</li>
- *   <li>the key is not certified for another device; a retry for the same device, key and profile returns the
- *       valid certificate already issued;</li>
- *   <li>the station's hourly rate;</li>
+ *   <li>the CSR parses, its signature verifies (proof of possession), and its key fits the profile and is
+ *       not weak; a key-bound token names this key;</li>
+ *   <li>the station's hourly rate ({@link RateAllotments});</li>
  * </ol>
- * then the CA reserves, signs and records (see {@link CertificateIssuer}).
+ * then the CA reserves, signs and records (see {@link CertificateIssuer}). What depends on the shared
+ * state (the token's jti, the device's status and id case, the key's owner and compromise, an identical
+ * certificate already issued) is decided once, in the reservation's transaction (IssuanceLedger#reserve),
+ * and again where it can change while the HSM signs, in the recording transaction. Renewals with a device
+ * certificate are {@link DeviceRenewal}'s.
  */
 @ApplicationScoped
 public class EnrollmentService {
 
     @Inject
     DeviceRegistry devices;
-
-    @Inject
-    IssuanceLedger ledger;
 
     @Inject
     RateAllotments rates;
@@ -78,13 +75,7 @@ public class EnrollmentService {
     String publicUrl;
 
     @Inject
-    io.fleetca.registry.RevocationLedger revocationLedger;
-
-    @Inject
     StationRegistry stations;
-
-    @Inject
-    io.fleetca.revocation.Supersession supersession;
 
     @Inject
     CertificateProfiles profiles;
@@ -112,6 +103,9 @@ public class EnrollmentService {
 
     @Inject
     EnrollmentGate gate;
+
+    @Inject
+    TlsClientCertificates clientCertificates;
 
     private final Map<String, Pattern> patterns = new ConcurrentHashMap<>();
 
@@ -141,9 +135,9 @@ public class EnrollmentService {
      * station. The device id is the CSR subject's serialNumber, else its CN; the station's scope applies.
      */
     public EnrollmentResult enrollWithStationCertificate(byte[] clientCertificate, Optional<String> profileLabel, String csr) {
-        CertificateRecord record = ledgerRecordOf(clientCertificate).orElseThrow(() -> new FleetCaException(
+        CertificateRecord record = clientCertificates.recordOf(clientCertificate).orElseThrow(() -> new FleetCaException(
                 ProblemType.FORBIDDEN, "the TLS client certificate was not issued by FleetCA"));
-        verifiedCaller.verified(actorOf(record));
+        verifiedCaller.verified(TlsClientCertificates.actorOf(record));
         if (!ServiceCertificates.STATION.name().equals(record.profile()) || record.deviceId() != null
                 || record.stationId() == null) {
             throw new FleetCaException(ProblemType.FORBIDDEN,
@@ -158,130 +152,6 @@ public class EnrollmentService {
         }
         String deviceId = deviceIdOf(CsrDecoder.decode(csr, config.enrollment().maxCsrBytes()));
         return enrollForStation(station, deviceId, profileLabel, csr, null);
-    }
-
-    /**
-     * EST simplereenroll (RFC 7030 §4.2.2): the device authenticates with its current certificate (the
-     * TLS client certificate, byte for byte the ledger's) and asks for its successor. The CSR's subject
-     * must be that certificate's; the key is new or the same as the profile's renewal-key says. The
-     * current certificate must be issued (not revoked, not on hold), of an active device, and not
-     * expired longer ago than fleetca.enrollment.renewal-after-expiry (default 0). The new certificate
-     * supersedes it: the old one is revoked (superseded) in the transaction that records the new one.
-     */
-    public EnrollmentResult reenroll(byte[] clientCertificate, Optional<String> profileLabel, String csrText) {
-        return gate.inTurn(() -> reenrollInTurn(clientCertificate, profileLabel, csrText));
-    }
-
-    private EnrollmentResult reenrollInTurn(byte[] clientCertificate, Optional<String> profileLabel, String csrText) {
-        CertificateRecord current = ledgerRecordOf(clientCertificate).orElseThrow(() -> new FleetCaException(
-                ProblemType.FORBIDDEN, "the TLS client certificate was not issued by FleetCA"));
-        verifiedCaller.verified(actorOf(current));
-        if (current.deviceId() == null) {
-            throw new FleetCaException(ProblemType.FORBIDDEN,
-                    "only device certificates re-enroll over EST; stations renew with POST /api/v1/stations/{id}/certificates");
-        }
-        if (profileLabel.isPresent() && !profileLabel.get().equals(current.profile())) {
-            throw new FleetCaException(ProblemType.FORBIDDEN, "the current certificate is of profile " + current.profile()
-                    + ", not " + profileLabel.get());
-        }
-        if (current.revokeAfter() != null) {
-            throw new FleetCaException(ProblemType.FORBIDDEN, "certificate " + current.serial()
-                    + " was already renewed; re-enroll with its successor");
-        }
-        if (current.status() != io.fleetca.registry.CertificateStatus.ISSUED) {
-            throw new FleetCaException(ProblemType.FORBIDDEN, "certificate " + current.serial() + " is revoked or on hold ("
-                    + current.revocationReason() + "); it cannot re-enroll");
-        }
-        Instant now = clock.instant();
-        Duration window = config.enrollment().renewalAfterExpiry();
-        if (now.isBefore(current.notBefore()) || !now.isBefore(current.notAfter().plus(window))) {
-            throw new FleetCaException(ProblemType.FORBIDDEN, "certificate " + current.serial() + " expired at "
-                    + current.notAfter() + "; re-enrollment is allowed up to " + window + " after expiry");
-        }
-        DeviceRecord device = devices.find(current.deviceId()).orElseThrow();
-        if (device.status() == DeviceStatus.DECOMMISSIONED) {
-            throw new FleetCaException(ProblemType.FORBIDDEN, "device " + device.id() + " is decommissioned");
-        }
-        StationRecord station = stations.find(current.stationId()).orElseThrow();
-        if (!station.enabled()) {
-            // A disabled station is one whose devices are suspect (bulk revocation usually follows).
-            throw new FleetCaException(ProblemType.FORBIDDEN, "station " + station.id() + " of this device is disabled");
-        }
-        CertificateProfile profile = profiles.find(current.profile()).orElseThrow(() -> new FleetCaException(
-                ProblemType.CONFLICT, "profile " + current.profile() + " no longer exists; enroll again"));
-        PKCS10CertificationRequest csr = CsrDecoder.decode(csrText, config.enrollment().maxCsrBytes());
-        ProofOfPossession.verify(csr);
-        X509CertificateHolder held;
-        try {
-            held = new X509CertificateHolder(clientCertificate);
-        } catch (IOException e) {
-            throw new FleetCaException(ProblemType.FORBIDDEN, "the TLS client certificate does not parse");
-        }
-        if (!csr.getSubject().equals(held.getSubject())) {
-            throw new FleetCaException(ProblemType.BAD_CSR, "RFC 7030 §4.2.2: the CSR subject must be the current"
-                    + " certificate's subject (" + held.getSubject() + ")");
-        }
-        SubjectPublicKeyInfo spki = csr.getSubjectPublicKeyInfo();
-        DeviceKeyType keyType = PublicKeyPolicy.check(spki, profile);
-        String spkiSha256 = sha256(spki);
-        boolean sameKey = spkiSha256.equals(current.spkiSha256());
-        if (profile.renewalKey() == RenewalKey.NEW && sameKey) {
-            throw new FleetCaException(ProblemType.BAD_PUBLIC_KEY, "profile " + profile.name() + " renews with a new key only");
-        }
-        if (profile.renewalKey() == RenewalKey.SAME && !sameKey) {
-            throw new FleetCaException(ProblemType.BAD_PUBLIC_KEY, "profile " + profile.name() + " renews the same key only");
-        }
-        LoadedCa issuingCa = cas.issuerFor(profile.issuer()).orElseThrow(() -> new FleetCaException(
-                ProblemType.CONFLICT, "no issuing CA is configured for profile " + profile.name()));
-        String actor = "device:" + device.id();
-        // Renewals count against the device's station like enrollments: each one is an HSM signature.
-        Instant hour = now.truncatedTo(ChronoUnit.HOURS);
-        if (!rates.tryTake(station.id(), hour, station.maxEnrollmentsPerHour())) {
-            throw new FleetCaException(ProblemType.RATE_LIMITED, "the station of device " + device.id() + " has used its "
-                    + station.maxEnrollmentsPerHour() + " enrollments for this hour",
-                    Duration.between(now, hour.plus(Duration.ofHours(1))));
-        }
-        long[] change = new long[1];
-        IssuedCertificate issued;
-        try {
-            issued = issuer.issue(IssuanceRequest.forDevice(device.id(), current.stationId(), profile,
-                issuingCa, spki, spkiSha256, keyType == DeviceKeyType.RSA).asRenewal(),
-                () -> change[0] = supersession.begin(),
-                record -> {
-                    requireStillEnabled(station);
-                    CertificateRecord old = revocationLedger.lock(current.issuerId(), current.serial()).orElseThrow();
-                    if (old.status() != io.fleetca.registry.CertificateStatus.ISSUED || old.revokeAfter() != null) {
-                        throw new FleetCaException(ProblemType.FORBIDDEN, "certificate " + old.serial()
-                                + " was revoked or renewed while its successor was signed");
-                    }
-                    audit.append(new AuditEvent(actor, "certificate.issued", "certificate:" + record.serial(),
-                            Json.object("device", record.deviceId(), "issuer", record.issuerId(), "profile", record.profile(),
-                                    "notAfter", record.notAfter().toString(), "renews", old.serial())));
-                    supersession.supersedeDevice(actor, old, record.serial(), config.enrollment().supersededGrace(), change[0]);
-                });
-        } catch (RuntimeException e) {
-            rates.giveBack(station.id(), hour);
-            throw e;
-        }
-        meters.counter("fleetca.enrollments", "result", "renewed").increment();
-        return new EnrollmentResult(issued.record(), issued.certificate(), issued.chain(), issued.created());
-    }
-
-    /** The holder of a certificate presented as TLS client certificate (the handshake proved the key). */
-    private static String actorOf(CertificateRecord record) {
-        return record.deviceId() != null ? "device:" + record.deviceId()
-                : record.stationId() != null ? "station:" + record.stationId() : "certificate:" + record.serial();
-    }
-
-    /** The ledger row of exactly this certificate, if FleetCA issued it. */
-    private Optional<CertificateRecord> ledgerRecordOf(byte[] der) {
-        try {
-            String serial = new X509CertificateHolder(der).getSerialNumber().toString(16);
-            return ledger.findBySerial(serial).stream().filter(r -> r.der() != null && java.util.Arrays.equals(r.der(), der))
-                    .findFirst();
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
     }
 
     /** IEEE 802.1AR: the DevID subject's serialNumber names the device; otherwise the CN does. */
