@@ -173,7 +173,7 @@ wrk_run() {
   WRK_NTHREADS=1 WRK_LABEL=$label timeout $((secs + 60)) \
     wrk -t1 -c"$c" -d"${secs}s" --timeout 10s --latency -s "$lua" "$base" >"$raw" 2>&1 || true
   t1=$(cpu_ticks)
-  line=$(grep '^RESULT ' "$raw" | sed 's/^RESULT //') || { tail -5 "$raw"; die "wrk run $label gave no result"; }
+  line=$(grep -a '^RESULT ' "$raw" | sed 's/^RESULT //') || { tail -5 "$raw"; die "wrk run $label gave no result"; }
   jq -c --argjson c "$c" --argjson cpu "$(echo "scale=3; ($t1 - $t0) / $HZ" | bc)" \
     '. + {conc: $c, server_cpu_s: $cpu}' <<<"$line" | tee -a "$jsonl" >&2
   grep -m3 '^bad response' "$raw" >&2 || true

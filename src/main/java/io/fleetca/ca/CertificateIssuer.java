@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
-import java.util.function.Consumer;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
@@ -49,8 +48,8 @@ import org.bouncycastle.cert.bc.BcX509ExtensionUtils;
  *   <li>build the to-be-signed certificate from the profile and the authorized device id only;</li>
  *   <li>lint it, signed by a throw-away key, against RFC 5280 rules;</li>
  *   <li>sign the identical TBS once with the issuing CA's key in the key store, and verify the signature;</li>
- *   <li>record the DER, and run the caller's step (its audit event), in one transaction; only after that
- *       commit is the certificate returned.</li>
+ *   <li>record the DER, and run the RA's {@link RecordingStep} (its audit event), in one transaction; only
+ *       after that commit is the certificate returned.</li>
  * </ol>
  */
 @ApplicationScoped
@@ -75,17 +74,8 @@ public class CertificateIssuer {
 
     private final SecureRandom random = new SecureRandom();
 
-    public IssuedCertificate issue(IssuanceRequest request, Consumer<CertificateRecord> inSameTransaction) {
-        return issue(request, () -> { }, inSameTransaction);
-    }
-
-    /**
-     * As {@link #issue(IssuanceRequest, Consumer)}, with a step that runs first in the recording
-     * transaction, before the ledger row is locked (a renewal takes the revocation clock there, so its
-     * locks come in the order revocations take them: clock, device, certificates).
-     */
-    public IssuedCertificate issue(IssuanceRequest request, Runnable firstInTransaction,
-                                   Consumer<CertificateRecord> inSameTransaction) {
+    /** Reserves, signs and records the certificate, running the RA's {@code step} in the recording transaction. */
+    public IssuedCertificate issue(IssuanceRequest request, RecordingStep step) {
         LoadedCa issuer = request.issuer();
         Instant now = clock.instant();
         // 1. Validity. RFC 5280 §4.1.2.5: UTCTime/GeneralizedTime carry whole seconds.
@@ -118,12 +108,12 @@ public class CertificateIssuer {
             // 6. Record with the caller's audit event, in one transaction.
             byte[] der = cert.getEncoded();
             CertificateRecord record = QuarkusTransaction.requiringNew().call(() -> {
-                firstInTransaction.run();
+                step.beforeRecording();
                 CertificateRecord r = ledger.recordIssued(issuer.id(), serial.hex(), der, clock.instant())
                         .orElseThrow(() -> new FleetCaException(ProblemType.DEVICE_DECOMMISSIONED,
                                 "device " + request.deviceId() + " was decommissioned, or its key revoked for keyCompromise,"
                                         + " while its certificate was signed"));
-                inSameTransaction.accept(r);
+                step.recorded(r);
                 return r;
             });
             return new IssuedCertificate(record, cert, issuer.chain(), true);

@@ -7,6 +7,7 @@ import io.fleetca.ca.CertificateIssuer;
 import io.fleetca.ca.IssuanceRequest;
 import io.fleetca.ca.IssuedCertificate;
 import io.fleetca.ca.LoadedCa;
+import io.fleetca.ca.RecordingStep;
 import io.fleetca.common.FleetCaException;
 import io.fleetca.common.Json;
 import io.fleetca.common.ProblemType;
@@ -168,30 +169,50 @@ public class DeviceRenewal {
                     + station.maxEnrollmentsPerHour() + " enrollments for this hour",
                     Duration.between(now, hour.plus(Duration.ofHours(1))));
         }
-        long[] change = new long[1];
         IssuedCertificate issued;
         try {
             issued = issuer.issue(IssuanceRequest.forDevice(device.id(), current.stationId(), profile,
-                issuingCa, spki, spkiSha256, keyType == DeviceKeyType.RSA).asRenewal(),
-                () -> change[0] = supersession.begin(),
-                record -> {
-                    EnrollmentService.requireStillEnabled(stations, station);
-                    CertificateRecord old = revocationLedger.lock(current.issuerId(), current.serial()).orElseThrow();
-                    if (old.status() != io.fleetca.registry.CertificateStatus.ISSUED || old.revokeAfter() != null) {
-                        throw new FleetCaException(ProblemType.FORBIDDEN, "certificate " + old.serial()
-                                + " was revoked or renewed while its successor was signed");
-                    }
-                    audit.append(new AuditEvent(actor, "certificate.issued", "certificate:" + record.serial(),
-                            Json.object("device", record.deviceId(), "issuer", record.issuerId(), "profile", record.profile(),
-                                    "notAfter", record.notAfter().toString(), "renews", old.serial())));
-                    supersession.supersedeDevice(actor, old, record.serial(), config.enrollment().supersededGrace(), change[0]);
-                });
+                    issuingCa, spki, spkiSha256, keyType == DeviceKeyType.RSA).asRenewal(),
+                    new Superseding(actor, station, current));
         } catch (RuntimeException e) {
             rates.giveBack(station.id(), hour);
             throw e;
         }
         meters.counter("fleetca.enrollments", "result", "renewed").increment();
         return new EnrollmentResult(issued.record(), issued.certificate(), issued.chain(), issued.created());
+    }
+
+    /** The renewal's recording step: the station still enabled, the current certificate still live, then superseded. */
+    private final class Superseding implements RecordingStep {
+        private final String actor;
+        private final StationRecord station;
+        private final CertificateRecord current;
+        private long change;
+
+        Superseding(String actor, StationRecord station, CertificateRecord current) {
+            this.actor = actor;
+            this.station = station;
+            this.current = current;
+        }
+
+        @Override
+        public void beforeRecording() {
+            change = supersession.begin();
+        }
+
+        @Override
+        public void recorded(CertificateRecord record) {
+            EnrollmentService.requireStillEnabled(stations, station);
+            CertificateRecord old = revocationLedger.lock(current.issuerId(), current.serial()).orElseThrow();
+            if (old.status() != io.fleetca.registry.CertificateStatus.ISSUED || old.revokeAfter() != null) {
+                throw new FleetCaException(ProblemType.FORBIDDEN, "certificate " + old.serial()
+                        + " was revoked or renewed while its successor was signed");
+            }
+            audit.append(new AuditEvent(actor, "certificate.issued", "certificate:" + record.serial(),
+                    Json.object("device", record.deviceId(), "issuer", record.issuerId(), "profile", record.profile(),
+                            "notAfter", record.notAfter().toString(), "renews", old.serial())));
+            supersession.supersedeDevice(actor, old, record.serial(), config.enrollment().supersededGrace(), change);
+        }
     }
 
     private static String sha256(SubjectPublicKeyInfo spki) {

@@ -7,6 +7,7 @@ import io.fleetca.ca.CertificateIssuer;
 import io.fleetca.ca.IssuanceRequest;
 import io.fleetca.ca.IssuedCertificate;
 import io.fleetca.ca.LoadedCa;
+import io.fleetca.ca.RecordingStep;
 import io.fleetca.common.FleetCaException;
 import io.fleetca.common.Json;
 import io.fleetca.common.ProblemType;
@@ -14,6 +15,7 @@ import io.fleetca.profile.CertificateProfile;
 import io.fleetca.profile.DeviceKeyType;
 import io.fleetca.profile.RenewalKey;
 import io.fleetca.registry.IssuanceLedger;
+import io.fleetca.registry.CertificateRecord;
 import io.fleetca.registry.KeyOwner;
 import io.fleetca.registry.RateAllotments;
 import io.fleetca.registry.ServerCertificateLedger;
@@ -141,18 +143,26 @@ public class ServiceCertificates {
                     Duration.between(now, hour.plus(Duration.ofHours(1))));
         }
         Duration grace = config.enrollment().supersededGrace();
-        long[] change = new long[1];
         IssuedCertificate issued;
         try {
             issued = issuer.issue(new IssuanceRequest(station.id(), STATION, ca, key, spkiSha256,
                     type == DeviceKeyType.RSA, station.id(), List.of()).withPolicy(config.certificates().stationPolicyOid()),
-                    () -> change[0] = supersession.begin(),
-                    record -> {
-                        EnrollmentService.requireStillEnabled(stations, station);
-                        audit.append(new AuditEvent(actor, "certificate.issued", "certificate:" + record.serial(),
-                                Json.object("station", station.id(), "profile", STATION.name(), "issuer", record.issuerId(),
-                                        "notAfter", record.notAfter().toString())));
-                        supersession.supersedeStation(actor, record, grace, change[0]);
+                    new RecordingStep() {
+                        private long change;
+
+                        @Override
+                        public void beforeRecording() {
+                            change = supersession.begin();
+                        }
+
+                        @Override
+                        public void recorded(CertificateRecord record) {
+                            EnrollmentService.requireStillEnabled(stations, station);
+                            audit.append(new AuditEvent(actor, "certificate.issued", "certificate:" + record.serial(),
+                                    Json.object("station", station.id(), "profile", STATION.name(), "issuer",
+                                            record.issuerId(), "notAfter", record.notAfter().toString())));
+                            supersession.supersedeStation(actor, record, grace, change);
+                        }
                     });
         } catch (RuntimeException e) {
             rates.giveBack(station.id(), hour);
