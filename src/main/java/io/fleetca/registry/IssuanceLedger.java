@@ -89,18 +89,29 @@ public class IssuanceLedger {
         if (DeviceStatus.valueOf((String) statuses.get(0)) == DeviceStatus.DECOMMISSIONED) {
             return ReservationOutcome.DEVICE_DECOMMISSIONED;
         }
-        for (CertificateEntity same : certificates.list("deviceId = ?1 and spkiSha256 = ?2 and profile = ?3",
-                r.deviceId(), r.spkiSha256(), r.profile())) {
-            if (!r.renewal() && CertificateStatus.ISSUED.name().equals(same.status) && same.toRecord().validAt(now)) {
+        // Every certificate of this key, in one read (the spki index; a key has a few at most): those of this
+        // device and profile decide a retry or a race, any revoked for key compromise refuses the key.
+        boolean compromised = false;
+        for (Object row : em.createNativeQuery("SELECT device_id, profile, status, not_before, not_after, reserved_at,"
+                        + " revocation_reason FROM certificate WHERE spki_sha256 = ?1")
+                .setParameter(1, r.spkiSha256()).getResultList()) {
+            Object[] c = (Object[]) row;
+            String status = (String) c[2];
+            compromised |= CertificateStatus.REVOKED.name().equals(status) && c[6] != null
+                    && COMPROMISE_REASONS.contains((String) c[6]);
+            if (!r.deviceId().equals(c[0]) || !r.profile().equals(c[1])) {
+                continue;
+            }
+            if (!r.renewal() && CertificateStatus.ISSUED.name().equals(status)
+                    && !now.isBefore(Sql.instant(c[3])) && now.isBefore(Sql.instant(c[4]))) {
                 return ReservationOutcome.ALREADY_ISSUED;
             }
-            if (CertificateStatus.RESERVED.name().equals(same.status)
-                    && same.reservedAt.isAfter(now.minus(IN_PROGRESS_WINDOW))) {
+            if (CertificateStatus.RESERVED.name().equals(status) && Sql.instant(c[5]).isAfter(now.minus(IN_PROGRESS_WINDOW))) {
                 return ReservationOutcome.IN_PROGRESS;
             }
         }
         // A key whose certificate was revoked for keyCompromise is never certified again (RFC 5280 §5.3.1).
-        if (compromised(r.spkiSha256())) {
+        if (compromised) {
             return ReservationOutcome.KEY_COMPROMISED;
         }
         em.createNativeQuery("INSERT INTO device_key (spki_sha256, device_id, created_at) VALUES (?1, ?2, ?3)"
@@ -150,6 +161,9 @@ public class IssuanceLedger {
     }
 
     /** RFC 5280 §5.3.1: keyCompromise, and cACompromise for a CA's key, mean the private key is known to others. */
+    private static final java.util.Set<String> COMPROMISE_REASONS = java.util.Set.of("keyCompromise", "cACompromise");
+
+    /** Whether a certificate of the key was revoked for one of {@link #COMPROMISE_REASONS}. */
     private boolean compromised(String spkiSha256) {
         return ((Number) em.createNativeQuery("SELECT COUNT(*) FROM certificate WHERE spki_sha256 = ?1"
                         + " AND status = 'REVOKED' AND revocation_reason IN ('keyCompromise', 'cACompromise')")
