@@ -22,6 +22,13 @@ public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
 
+    /**
+     * 503s that are a state of the service, not a failure: the client gets their detail and Retry-After
+     * (RFC 9110 §10.2.3), and nothing is logged as an error.
+     */
+    private static final java.util.Set<ProblemType> TEMPORARY = java.util.EnumSet.of(ProblemType.KEY_STORE_UNAVAILABLE,
+            ProblemType.BUSY);
+
     @Inject
     CallerContext callers;
 
@@ -53,7 +60,7 @@ public class ProblemMapper {
                 unverified.refused("api", address == null ? null : address.hostAddress(), e.type().slug());
             }
         }
-        if (e.type().status() >= 500 && e.type() != ProblemType.KEY_STORE_UNAVAILABLE) {
+        if (e.type().status() >= 500 && !TEMPORARY.contains(e.type())) {
             LOG.errorf("Refused with %s: %s", e.type().slug(), e.getMessage());
             return response(e.type(), "FleetCA could not complete the request; the event is logged", null);
         }
@@ -94,8 +101,22 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
+        if (clientWentAway(e)) {
+            // The client closed the connection while its request was read: nobody gets this answer.
+            LOG.debugf("Client closed the connection mid-request: %s", e.getMessage());
+            return response(ProblemType.MALFORMED_REQUEST, "the connection was closed before the request was read", null);
+        }
         LOG.error("Unexpected failure", e);
         return response(ProblemType.INTERNAL, "FleetCA could not complete the request; the event is logged", null);
+    }
+
+    private static boolean clientWentAway(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof io.vertx.core.http.HttpClosedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static Response response(ProblemType type, String detail, Long retryAfterSeconds) {

@@ -19,6 +19,8 @@ public class OwnJvmProfile implements QuarkusTestProfile {
                 // Renewed certificates stay valid 2 s more, checked every second.
                 "fleetca.enrollment.superseded-grace", "PT2S", "fleetca.enrollment.superseded-check", "PT1S",
                 // One OCSP signature per second for a request alone (nonce, several CertIDs).
-                "fleetca.ocsp.nonce-signatures-per-second", "1");
+                "fleetca.ocsp.nonce-signatures-per-second", "1",
+                // Two enrollments at once; a third waits half a second for its turn, then gets 503 busy.
+                "fleetca.enrollment.max-concurrent", "2", "fleetca.enrollment.queue-timeout", "PT0.5S");
     }
 }
