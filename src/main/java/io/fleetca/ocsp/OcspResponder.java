@@ -234,7 +234,9 @@ public class OcspResponder {
             cached = new Cached(fingerprint, responder.keyAlias(), sign(ca, responder, new CertificateID[] {id}, states, null, true));
             cache.put(key, cached);
         }
-        if (request != null && state.isPresent()) { // unknown serials are read every time (StatusCache), never repeated
+        // Unknown serials are read every time (StatusCache), never repeated; roots answer from the pre-produced
+        // store first, which a remembered delegated answer would bypass.
+        if (request != null && state.isPresent() && ca.record().parentId() != null) {
             repeated.remember(request, new RepeatedRequests.Entry(ca, new SerialNumber(id.getSerialNumber()).hex(),
                     cached.state, cached.responderAlias, cached.answer, reuseUntil(cached.answer)));
         }
