@@ -95,9 +95,13 @@ class OcspStatusCacheTest {
         await("the revocation listener is connected and caught up", feed::fresh);
         double database = reads("database");
         double memory = reads("memory");
+        double repeated = meters.counter("fleetca.ocsp.requests", "result", "repeated").count();
         assertNull(status(cert.issuer(), cert), "good");
         assertEquals(database, reads("database"), "the second request reads no database");
         assertEquals(memory + 1, reads("memory"));
+        // The very same request bytes: answered from memory on the event loop (RepeatedRequests); the tests
+        // below then show that path never outlives a revocation.
+        assertEquals(repeated + 1, meters.counter("fleetca.ocsp.requests", "result", "repeated").count());
         return cert;
     }
 
