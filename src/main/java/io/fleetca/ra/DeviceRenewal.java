@@ -19,7 +19,6 @@ import io.fleetca.registry.CertificateRecord;
 import io.fleetca.registry.DeviceRecord;
 import io.fleetca.registry.DeviceRegistry;
 import io.fleetca.registry.DeviceStatus;
-import io.fleetca.registry.RateAllotments;
 import io.fleetca.registry.StationRecord;
 import io.fleetca.registry.StationRegistry;
 import io.fleetca.revocation.Supersession;
@@ -30,7 +29,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -50,7 +48,7 @@ public class DeviceRenewal {
     StationRegistry stations;
 
     @Inject
-    RateAllotments rates;
+    StationBudget budget;
 
     @Inject
     CertificateProfiles profiles;
@@ -151,7 +149,7 @@ public class DeviceRenewal {
         }
         SubjectPublicKeyInfo spki = csr.getSubjectPublicKeyInfo();
         DeviceKeyType keyType = PublicKeyPolicy.check(spki, profile);
-        String spkiSha256 = sha256(spki);
+        String spkiSha256 = EnrollmentService.sha256(spki);
         boolean sameKey = spkiSha256.equals(current.spkiSha256());
         if (profile.renewalKey() == RenewalKey.NEW && sameKey) {
             throw new FleetCaException(ProblemType.BAD_PUBLIC_KEY, "profile " + profile.name() + " renews with a new key only");
@@ -163,21 +161,9 @@ public class DeviceRenewal {
                 ProblemType.CONFLICT, "no issuing CA is configured for profile " + profile.name()));
         String actor = "device:" + device.id();
         // Renewals count against the device's station like enrollments: each one is an HSM signature.
-        Instant hour = now.truncatedTo(ChronoUnit.HOURS);
-        if (!rates.tryTake(station.id(), hour, station.maxEnrollmentsPerHour())) {
-            throw new FleetCaException(ProblemType.RATE_LIMITED, "the station of device " + device.id() + " has used its "
-                    + station.maxEnrollmentsPerHour() + " enrollments for this hour",
-                    Duration.between(now, hour.plus(Duration.ofHours(1))));
-        }
-        IssuedCertificate issued;
-        try {
-            issued = issuer.issue(IssuanceRequest.forDevice(device.id(), current.stationId(), profile,
-                    issuingCa, spki, spkiSha256, keyType == DeviceKeyType.RSA).asRenewal(),
-                    new Superseding(actor, station, current));
-        } catch (RuntimeException e) {
-            rates.giveBack(station.id(), hour);
-            throw e;
-        }
+        IssuedCertificate issued = budget.charged(station, "the station of device " + device.id(), () -> issuer.issue(
+                IssuanceRequest.forDevice(device.id(), current.stationId(), profile, issuingCa, spki, spkiSha256,
+                        keyType == DeviceKeyType.RSA).asRenewal(), new Superseding(actor, station, current)));
         meters.counter("fleetca.enrollments", "result", "renewed").increment();
         return new EnrollmentResult(issued.record(), issued.certificate(), issued.chain(), issued.created());
     }
@@ -213,9 +199,5 @@ public class DeviceRenewal {
                             "notAfter", record.notAfter().toString(), "renews", old.serial())));
             supersession.supersedeDevice(actor, old, record.serial(), config.enrollment().supersededGrace(), change);
         }
-    }
-
-    private static String sha256(SubjectPublicKeyInfo spki) {
-        return EnrollmentService.sha256(spki);
     }
 }

@@ -8,6 +8,7 @@ import io.fleetca.ca.CertificateIssuer;
 import io.fleetca.ca.IssuanceRequest;
 import io.fleetca.ca.IssuedCertificate;
 import io.fleetca.ca.LoadedCa;
+import io.fleetca.ca.RecordingStep;
 import io.fleetca.common.FleetCaException;
 import io.fleetca.common.ProblemType;
 import io.fleetca.common.Text;
@@ -20,7 +21,6 @@ import io.fleetca.registry.DeviceRegistry;
 import io.fleetca.registry.EnrollmentCodeRecord;
 import io.fleetca.registry.EnrollmentCodes;
 import io.fleetca.registry.StationRegistry;
-import io.fleetca.registry.RateAllotments;
 import io.fleetca.registry.StationRecord;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,9 +29,7 @@ import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +49,7 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
  *   <li>the profile exists and is in the station's list; the device id matches the station's pattern;</li>
  *   <li>the CSR parses, its signature verifies (proof of possession), and its key fits the profile and is
  *       not weak; a key-bound token names this key;</li>
- *   <li>the station's hourly rate ({@link RateAllotments});</li>
+ *   <li>the station's hourly rate ({@link StationBudget});</li>
  * </ol>
  * then the CA reserves, signs and records (see {@link CertificateIssuer}). What depends on the shared
  * state (the token's jti, the device's status and id case, the key's owner and compromise, an identical
@@ -66,7 +64,7 @@ public class EnrollmentService {
     DeviceRegistry devices;
 
     @Inject
-    RateAllotments rates;
+    StationBudget budget;
 
     @Inject
     EnrollmentCodes codes;
@@ -233,41 +231,25 @@ public class EnrollmentService {
         LoadedCa issuingCa = cas.issuerFor(profile.issuer()).orElseThrow(() -> new FleetCaException(
                 ProblemType.CONFLICT, "no issuing CA is configured for profile " + profile.name()));
 
-        // The rate unit is taken last and given back when no new certificate results, so refusals and
-        // HSM outages never use up a station's hour.
-        Instant window = now.truncatedTo(ChronoUnit.HOURS);
-        boolean rated = request.code() == null; // a code is a single certificate an admin granted
-        if (rated && !rates.tryTake(station.id(), window, station.maxEnrollmentsPerHour())) {
-            Duration retry = Duration.between(now, window.plus(Duration.ofHours(1)));
-            throw new FleetCaException(ProblemType.RATE_LIMITED, "station " + station.name() + " has used its "
-                    + station.maxEnrollmentsPerHour() + " enrollments for this hour", retry);
-        }
-        IssuedCertificate issued;
-        try {
-            IssuanceRequest issuance = IssuanceRequest.forDevice(request.deviceId(), station.id(), profile, issuingCa,
-                    spki, spkiSha256, keyType == DeviceKeyType.RSA);
-            issued = issuer.issue(request.token() == null ? issuance : issuance.withToken(request.token().use()), record -> {
-                        if (request.code() == null) {
-                            requireStillEnabled(station);
-                        }
-                        if (request.code() != null && !codes.use(request.code().codeSha256(), record.serial(), now)) {
-                            // Another request used the code first: this certificate is never recorded nor sent.
-                            throw new FleetCaException(ProblemType.UNAUTHORIZED, "the enrollment code was already used");
-                        }
-                        audit.append(new AuditEvent(actor, "certificate.issued", "certificate:" + record.serial(),
-                                Json.object("device", record.deviceId(), "issuer", record.issuerId(), "profile",
-                                        record.profile(), "notAfter", record.notAfter().toString(), "enrollmentCode",
-                                        request.code() == null ? null : request.code().codeSha256().substring(0, 12))));
-                    });
-        } catch (RuntimeException e) {
-            if (rated) {
-                rates.giveBack(station.id(), window);
+        IssuanceRequest device = IssuanceRequest.forDevice(request.deviceId(), station.id(), profile, issuingCa,
+                spki, spkiSha256, keyType == DeviceKeyType.RSA);
+        IssuanceRequest issuance = request.token() == null ? device : device.withToken(request.token().use());
+        RecordingStep step = record -> {
+            if (request.code() == null) {
+                requireStillEnabled(station);
             }
-            throw e;
-        }
-        if (!issued.created() && rated) {
-            rates.giveBack(station.id(), window);
-        }
+            if (request.code() != null && !codes.use(request.code().codeSha256(), record.serial(), now)) {
+                // Another request used the code first: this certificate is never recorded nor sent.
+                throw new FleetCaException(ProblemType.UNAUTHORIZED, "the enrollment code was already used");
+            }
+            audit.append(new AuditEvent(actor, "certificate.issued", "certificate:" + record.serial(),
+                    Json.object("device", record.deviceId(), "issuer", record.issuerId(), "profile",
+                            record.profile(), "notAfter", record.notAfter().toString(), "enrollmentCode",
+                            request.code() == null ? null : request.code().codeSha256().substring(0, 12))));
+        };
+        // A code is a single certificate an admin granted: not charged to the station's budget.
+        IssuedCertificate issued = request.code() != null ? issuer.issue(issuance, step)
+                : budget.charged(station, "station " + station.name(), () -> issuer.issue(issuance, step));
         return new EnrollmentResult(issued.record(), issued.certificate(), issued.chain(), issued.created());
     }
 

@@ -17,7 +17,6 @@ import io.fleetca.profile.RenewalKey;
 import io.fleetca.registry.IssuanceLedger;
 import io.fleetca.registry.CertificateRecord;
 import io.fleetca.registry.KeyOwner;
-import io.fleetca.registry.RateAllotments;
 import io.fleetca.registry.ServerCertificateLedger;
 import io.fleetca.registry.StationRecord;
 import io.fleetca.revocation.RevocationOutcome;
@@ -27,8 +26,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -80,7 +77,7 @@ public class ServiceCertificates {
     IssuanceLedger keys;
 
     @Inject
-    RateAllotments rates;
+    StationBudget budget;
 
     @Inject
     Supersession supersession;
@@ -135,42 +132,27 @@ public class ServiceCertificates {
         }
         LoadedCa ca = cas.issuerFor(Optional.empty()).orElseThrow(() -> new FleetCaException(ProblemType.CONFLICT,
                 "no issuing CA exists to certify stations"));
-        Instant now = clock.instant();
-        Instant hour = now.truncatedTo(ChronoUnit.HOURS);
-        if (!rates.tryTake(station.id(), hour, station.maxEnrollmentsPerHour())) {
-            throw new FleetCaException(ProblemType.RATE_LIMITED, "station " + station.name() + " has used its "
-                    + station.maxEnrollmentsPerHour() + " enrollments for this hour",
-                    Duration.between(now, hour.plus(Duration.ofHours(1))));
-        }
         Duration grace = config.enrollment().supersededGrace();
-        IssuedCertificate issued;
-        try {
-            issued = issuer.issue(new IssuanceRequest(station.id(), STATION, ca, key, spkiSha256,
-                    type == DeviceKeyType.RSA, station.id(), List.of()).withPolicy(config.certificates().stationPolicyOid()),
-                    new RecordingStep() {
-                        private long change;
+        IssuanceRequest issuance = new IssuanceRequest(station.id(), STATION, ca, key, spkiSha256,
+                type == DeviceKeyType.RSA, station.id(), List.of()).withPolicy(config.certificates().stationPolicyOid());
+        IssuedCertificate issued = budget.charged(station, "station " + station.name(), () -> issuer.issue(issuance,
+                new RecordingStep() {
+                    private long change;
 
-                        @Override
-                        public void beforeRecording() {
-                            change = supersession.begin();
-                        }
+                    @Override
+                    public void beforeRecording() {
+                        change = supersession.begin();
+                    }
 
-                        @Override
-                        public void recorded(CertificateRecord record) {
-                            EnrollmentService.requireStillEnabled(stations, station);
-                            audit.append(new AuditEvent(actor, "certificate.issued", "certificate:" + record.serial(),
-                                    Json.object("station", station.id(), "profile", STATION.name(), "issuer",
-                                            record.issuerId(), "notAfter", record.notAfter().toString())));
-                            supersession.supersedeStation(actor, record, grace, change);
-                        }
-                    });
-        } catch (RuntimeException e) {
-            rates.giveBack(station.id(), hour);
-            throw e;
-        }
-        if (!issued.created()) {
-            rates.giveBack(station.id(), hour);
-        }
+                    @Override
+                    public void recorded(CertificateRecord record) {
+                        EnrollmentService.requireStillEnabled(stations, station);
+                        audit.append(new AuditEvent(actor, "certificate.issued", "certificate:" + record.serial(),
+                                Json.object("station", station.id(), "profile", STATION.name(), "issuer",
+                                        record.issuerId(), "notAfter", record.notAfter().toString())));
+                        supersession.supersedeStation(actor, record, grace, change);
+                    }
+                }));
         return new EnrollmentResult(issued.record(), issued.certificate(), issued.chain(), issued.created());
     }
 
