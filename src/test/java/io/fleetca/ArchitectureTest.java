@@ -4,10 +4,14 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.fleetca.audit.AuditEvent;
+import io.fleetca.audit.AuditLog;
+import io.fleetca.auth.EnrollmentGrant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,9 +84,9 @@ class ArchitectureTest {
     }
 
     /**
-     * The "may import" column of ARCHITECTURE.md, package by package. Recorded exceptions: api reads
-     * the audit verification (a read model); ra uses profile (it chooses the profile); ca writes its own
-     * CA records (CaRegistry) besides the issuance ledger; common is the shared leaf (problems, serials, clock).
+     * The "may import" column of ARCHITECTURE.md, package by package, with one addition the code has moved
+     * to: ra may import auth, for the grant only (see {@link #raTakesTheGrantNotTheCredential}). The map's
+     * own qualified entries are the rules below this one.
      */
     @Test
     void packagesImportOnlyWhatTheMapAllows() {
@@ -92,7 +96,7 @@ class ArchitectureTest {
                 Map.entry("ocsp", List.of("ca", "registry")),
                 Map.entry("est", List.of("ra", "auth")),
                 // ARCHITECTURE.md: ra may use revocation (superseding FleetCA's own service certificates goes through it).
-                Map.entry("ra", List.of("ca", "registry", "revocation", "audit", "profile")),
+                Map.entry("ra", List.of("ca", "registry", "revocation", "audit", "profile", "auth")),
                 Map.entry("ca", List.of("keys", "registry", "profile")),
                 Map.entry("auth", List.of("registry")),
                 Map.entry("audit", List.of("registry", "ca")),
@@ -110,6 +114,56 @@ class ArchitectureTest {
                             .or(JavaClass.Predicates.resideInAnyPackage(packages.toArray(String[]::new))))
                     .check(CLASSES);
         });
+    }
+
+    /**
+     * The RA takes an authorization and never looks at how it was proven (issue "One way in"): of auth it
+     * sees the grant a provisioner made, never a verifier, a token or a provisioner.
+     */
+    @Test
+    void raTakesTheGrantNotTheCredential() {
+        noClasses().that().resideInAPackage("io.fleetca.ra..")
+                .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("io.fleetca.auth..")
+                        .and(DescribedPredicate.not(JavaClass.Predicates.belongToAnyOf(EnrollmentGrant.class))))
+                .check(CLASSES);
+    }
+
+    /** ARCHITECTURE.md, api's row: audit "(verification)". The API reads the chain's verification, never appends. */
+    @Test
+    void apiReadsTheAuditVerificationOnly() {
+        noClasses().that().resideInAPackage("io.fleetca.api..")
+                .should().callMethod(AuditLog.class, "append", AuditEvent.class)
+                .orShould().callMethod(AuditLog.class, "appendAlone", AuditEvent.class)
+                .orShould().dependOnClassesThat().belongToAnyOf(AuditEvent.class)
+                .check(CLASSES);
+    }
+
+    /** ARCHITECTURE.md, api's row: ocsp "(the OCSP resource)". Only the OCSP resources reach the responder. */
+    @Test
+    void onlyTheOcspResourcesReachTheResponder() {
+        classes().that().resideInAPackage("io.fleetca.api..")
+                .and().doNotHaveSimpleName("OcspResource").and().doNotHaveSimpleName("BlockingOcsp")
+                .should().onlyDependOnClassesThat(JavaClass.Predicates.resideOutsideOfPackage("io.fleetca.ocsp.."))
+                .check(CLASSES);
+    }
+
+    /**
+     * ARCHITECTURE.md, ca's row: registry "(issuance ledger and CA records)". The CA writes the ledger rows of
+     * what it signs itself (CA certificates, its CRLs' and OCSP responders' state) and the CA records; device
+     * registrations, stations, codes, tokens and the audit chain are not its business.
+     */
+    @Test
+    void caUsesTheLedgerAndCaRecordsOnly() {
+        DescribedPredicate<JavaClass> notTheCasBusiness = JavaClass.Predicates.resideInAPackage("io.fleetca.registry..")
+                .and(JavaClass.Predicates.simpleNameEndingWith("Registry")
+                        .and(DescribedPredicate.not(JavaClass.Predicates.simpleName("CaRegistry")))
+                        .or(JavaClass.Predicates.simpleNameStartingWith("Station"))
+                        .or(JavaClass.Predicates.simpleNameStartingWith("Enrollment"))
+                        .or(JavaClass.Predicates.simpleNameStartingWith("Audit"))
+                        .or(JavaClass.Predicates.simpleNameStartingWith("Token")));
+        noClasses().that().resideInAPackage("io.fleetca.ca..")
+                .should().dependOnClassesThat(notTheCasBusiness)
+                .check(CLASSES);
     }
 
     @Test

@@ -2,14 +2,15 @@ package io.fleetca.api;
 
 import io.fleetca.auth.Authenticator;
 import io.fleetca.auth.Caller;
+import io.fleetca.auth.EnrollmentGrant;
+import io.fleetca.auth.StationTokenProvisioner;
 import io.fleetca.common.FleetCaException;
 import io.fleetca.common.ProblemType;
 import io.fleetca.common.Text;
 import io.fleetca.ra.EnrollmentCode;
 import io.fleetca.ra.EnrollmentCodeService;
-import io.fleetca.ra.EnrollmentRequest;
 import io.fleetca.ra.EnrollmentResult;
-import io.fleetca.ra.EnrollmentService;
+import io.fleetca.ra.IssuancePipeline;
 import io.fleetca.registry.DeviceRecord;
 import io.fleetca.revocation.DeviceOutcome;
 import io.fleetca.revocation.RevocationService;
@@ -32,6 +33,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** Device enrollment (stations) and the device inventory (admins, auditors). */
 @Path("/api/v1/devices")
@@ -41,7 +43,10 @@ public class DeviceResource {
     static final String PEM_CHAIN = "application/pem-certificate-chain";
 
     @Inject
-    EnrollmentService enrollment;
+    IssuancePipeline pipeline;
+
+    @Inject
+    StationTokenProvisioner stationTokens;
 
     @Inject
     DeviceRegistry devices;
@@ -65,10 +70,15 @@ public class DeviceResource {
                            @HeaderParam(HttpHeaders.ACCEPT) String accept,
                            @PathParam("deviceId") String deviceId, String body) {
         checkDeviceId(deviceId);
-        Caller station = auth.enrollingStation(authorization, deviceId);
+        EnrollmentGrant grant = stationTokens.authorize(new StationTokenProvisioner.Presented(authorization, deviceId),
+                Optional.empty());
         Dtos.EnrollRequest request = json.read(body, Dtos.EnrollRequest.class);
-        EnrollmentResult result = enrollment.enroll(new EnrollmentRequest(station.station(), deviceId, request.profile(),
-                request.csr(), new EnrollmentRequest.StationToken(station.csrKeyBinding(), station.tokenToUse())));
+        if (request.profile() == null) {
+            // Required by the API (openapi.yaml); EST, which has no body for it, takes the station's first.
+            throw new FleetCaException(ProblemType.UNKNOWN_PROFILE, "the request names no profile; the station may enroll "
+                    + grant.profiles());
+        }
+        EnrollmentResult result = pipeline.enroll(grant, Optional.of(request.profile()), request.csr());
         URI location = URI.create("/api/v1/certificates/" + result.record().serial());
         Response.ResponseBuilder response = result.created() ? Response.created(location) : Response.ok().location(location);
         String chain = Pem.chain(result.chain());

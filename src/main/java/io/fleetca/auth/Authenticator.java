@@ -35,37 +35,15 @@ public class Authenticator {
         return operator(authorization);
     }
 
-    /** A token signed by a registered, enabled station for exactly this subject; its jti is used up now. */
+    /**
+     * A token signed by a registered, enabled station for exactly this subject; its jti is used up now (station
+     * certificates; enrollment tokens go through {@link StationTokenProvisioner}, which defers that to the
+     * reservation).
+     */
     public Caller station(String authorization, String deviceId) {
         Caller caller = stationTokens.verify(BearerToken.from(authorization), deviceId, StationTokenVerifier.Use.NOW);
         context.set(caller);
         return caller;
-    }
-
-    /**
-     * An enrollment token signed by a registered, enabled station for exactly this device. Its jti is not
-     * used up yet: the caller carries it ({@link Caller#tokenToUse}) to the RA, which uses it up in the
-     * transaction that reserves the certificate's serial.
-     */
-    public Caller enrollingStation(String authorization, String deviceId) {
-        Caller caller = stationTokens.verify(BearerToken.from(authorization), deviceId,
-                StationTokenVerifier.Use.WITH_RESERVATION);
-        context.set(caller);
-        return caller;
-    }
-
-    /** A station token and the device id it names, for protocol adapters (EST) outside a JAX-RS request. */
-    public record StationGrant(Caller caller, String deviceId) {}
-
-    /**
-     * Verifies a station token whose sub names the device (EST: the device id comes from the token).
-     * Unlike the REST methods it records no request-scoped caller: adapters audit their own refusals.
-     * As with {@link #enrollingStation}, the jti is used up by the RA with the reservation.
-     */
-    public StationGrant stationToken(String authorization) {
-        StationTokenVerifier.Verified v = stationTokens.verified(BearerToken.from(authorization), null,
-                StationTokenVerifier.Use.WITH_RESERVATION);
-        return new StationGrant(v.caller(), v.deviceId());
     }
 
     private Caller operator(String authorization) {

@@ -62,6 +62,9 @@ public class CaFactory {
     SubordinateCaCertificates subordinates;
 
     @Inject
+    LintedSigner lintedSigner;
+
+    @Inject
     Clock clock;
 
     private final SecureRandom random = new SecureRandom();
@@ -111,7 +114,7 @@ public class CaFactory {
             X509CertificateHolder cert;
             if (parent == null) {
                 cert = selfSigned(subject, spki, notBefore, notAfter, HsmContentSigner.forPendingKey(key,
-                        algorithm.signatureAlgorithm()));
+                        algorithm.signatureAlgorithm()), algorithm.signatureAlgorithm());
             } else {
                 // Serial reserved in the parent's ledger before the parent's key signs; the certificate
                 // carries the parent's CRL and OCSP pointers (RFC 5280 §4.2.1.13, §4.2.2.1).
@@ -160,16 +163,23 @@ public class CaFactory {
         }
     }
 
-    /** A root: RFC 5280 §4.2.1.9 basicConstraints cA without a path length, signed with its own new key. */
+    /**
+     * A root: RFC 5280 §4.2.1.9 basicConstraints cA without a path length, signed with its own new key, its
+     * AKI its own SKI (§4.2.1.1 lets a self-signed certificate omit it; with it, path builders match a
+     * renewed root's certificates by key). Linted as a root ({@link LintedSigner#signRoot}).
+     */
     private X509CertificateHolder selfSigned(X500Name subject, SubjectPublicKeyInfo spki, Instant notBefore,
-                                             Instant notAfter, ContentSigner signer) throws java.io.IOException {
+                                             Instant notAfter, ContentSigner signer, String signatureAlgorithm)
+            throws java.io.IOException {
         X509v3CertificateBuilder builder = new X509v3CertificateBuilder(subject, SerialNumber.random(random).value(),
                 Date.from(notBefore), Date.from(notAfter), subject, spki);
+        BcX509ExtensionUtils ext = new BcX509ExtensionUtils();
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
         builder.addExtension(Extension.keyUsage, true,
                 new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
-        builder.addExtension(Extension.subjectKeyIdentifier, false, new BcX509ExtensionUtils().createSubjectKeyIdentifier(spki));
-        return builder.build(signer);
+        builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(spki));
+        builder.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(spki));
+        return lintedSigner.signRoot(builder, signer, signatureAlgorithm);
     }
 
     private static X500Name parseSubject(String subject) {

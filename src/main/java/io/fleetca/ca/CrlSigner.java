@@ -5,6 +5,7 @@ import io.fleetca.common.ProblemType;
 import io.fleetca.common.ChunkedBytes;
 import io.fleetca.keys.CaKeyStore;
 import io.fleetca.keys.KeyAlgorithm;
+import io.fleetca.ca.lint.CrlLinter;
 import io.fleetca.keys.KeyStoreUnavailableException;
 import java.time.Duration;
 import java.io.ByteArrayOutputStream;
@@ -33,6 +34,7 @@ import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.Time;
+import org.bouncycastle.cert.X509CRLHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -112,6 +114,11 @@ public class CrlSigner {
         }
         byte[] tail = new DERTaggedObject(true, 0, new DERSequence(extensions)).getEncoded(ASN1Encoding.DER);
 
+        // Lint the CRL's frame (everything but the revoked certificates, which CrlDraft encodes from ledger rows)
+        // before the key store is asked anything, as certificates are linted (Boulder lints every CRL).
+        CrlLinter.lint(deltaBase == null ? CrlLinter.Kind.COMPLETE : CrlLinter.Kind.DELTA,
+                frame(head.toByteArray(), tail, algorithm), ca.certificate());
+
         // §5.1.2.6: with no revoked certificates the revokedCertificates list MUST be absent.
         int entriesLength = draft.encodedLength();
         ByteArrayOutputStream entriesHeader = new ByteArrayOutputStream(8);
@@ -126,6 +133,19 @@ public class CrlSigner {
         tbs.append(draft.entries());
         tbs.write(tail);
         return tbs;
+    }
+
+    /** The CRL without its entries, with a placeholder signature: what the CRL lints read. */
+    private static X509CRLHolder frame(byte[] head, byte[] tail, AlgorithmIdentifier algorithm) throws IOException {
+        ByteArrayOutputStream tbs = new ByteArrayOutputStream(head.length + tail.length + 8);
+        writeHeader(tbs, 0x30, head.length + tail.length);
+        tbs.write(head);
+        tbs.write(tail);
+        ASN1EncodableVector list = new ASN1EncodableVector(3);
+        list.add(org.bouncycastle.asn1.ASN1Primitive.fromByteArray(tbs.toByteArray()));
+        list.add(algorithm);
+        list.add(new DERBitString(new byte[] {0}));
+        return new X509CRLHolder(new DERSequence(list).getEncoded(ASN1Encoding.DER));
     }
 
     private static Time time(Instant t) {

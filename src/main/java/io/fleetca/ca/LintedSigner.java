@@ -44,6 +44,29 @@ public class LintedSigner {
         }
     }
 
+    /**
+     * A root: lint a copy of the self-signed certificate (its own issuer), sign the identical TBS once with the
+     * new key ({@code signer}, the key store's pending key) and verify that signature with the certified key.
+     */
+    X509CertificateHolder signRoot(X509v3CertificateBuilder builder, org.bouncycastle.operator.ContentSigner signer,
+                                   String signatureAlgorithm) {
+        try {
+            X509CertificateHolder lintCopy = builder.build(new PlaceholderSigner(signatureAlgorithm));
+            CertificateLinter.lint(CertificateLinter.Kind.ROOT_CA, lintCopy, lintCopy);
+            X509CertificateHolder cert = builder.build(signer);
+            if (!Arrays.equals(cert.toASN1Structure().getTBSCertificate().getEncoded(),
+                    lintCopy.toASN1Structure().getTBSCertificate().getEncoded())) {
+                throw new IllegalStateException("signed TBS differs from the linted TBS");
+            }
+            if (!cert.isSignatureValid(SignatureVerifiers.forKey(cert.getSubjectPublicKeyInfo()))) {
+                throw new IllegalStateException("the key store produced a signature that does not verify");
+            }
+            return cert;
+        } catch (OperatorCreationException | IOException | CertException e) {
+            throw new IllegalStateException("root certificate signing failed", e);
+        }
+    }
+
     /** The signature algorithm of the real signer, an output that is discarded, and a fixed placeholder signature. */
     private static final class PlaceholderSigner implements org.bouncycastle.operator.ContentSigner {
         private final org.bouncycastle.asn1.x509.AlgorithmIdentifier algorithm;

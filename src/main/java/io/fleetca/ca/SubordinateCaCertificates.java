@@ -12,7 +12,6 @@ import io.fleetca.registry.SerialReservation;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Date;
@@ -45,7 +44,7 @@ import org.bouncycastle.cert.bc.BcX509ExtensionUtils;
 public class SubordinateCaCertificates {
 
     /** Ledger profile of CA certificates; reserved (CertificateProfiles.RESERVED_NAMES). */
-    public static final String PROFILE = "ca";
+    public static final String PROFILE = io.fleetca.common.ReservedProfiles.CA;
 
     @Inject
     LintedSigner signer;
@@ -58,8 +57,6 @@ public class SubordinateCaCertificates {
 
     @Inject
     Clock clock;
-
-    private final SecureRandom random = new SecureRandom();
 
     /** A signed CA certificate whose serial is reserved in the parent's ledger, not yet recorded. */
     public record Signed(String issuerId, String serial, X509CertificateHolder certificate) {}
@@ -88,30 +85,34 @@ public class SubordinateCaCertificates {
     /** Records a signed CA certificate in the parent's ledger; part of the caller's transaction. */
     CertificateRecord record(Signed signed) {
         try {
-            return ledger.recordIssued(signed.issuerId(), signed.serial(), signed.certificate().getEncoded(), clock.instant())
-                    .orElseThrow(() -> new FleetCaException(ProblemType.COMPROMISED_KEY,
-                            "the CA key was found compromised while its certificate was signed"));
+            IssuanceLedger.Recorded recorded = ledger.recordIssued(signed.issuerId(), signed.serial(),
+                    signed.certificate().getEncoded(), clock.instant());
+            if (recorded.refusal() == ReservationOutcome.ISSUER_REVOKED) {
+                throw parentRevoked(signed.issuerId());
+            }
+            if (recorded.record() == null) {
+                throw new FleetCaException(ProblemType.COMPROMISED_KEY,
+                        "the CA key was found compromised while its certificate was signed");
+            }
+            return recorded.record();
         } catch (IOException e) {
             throw new IllegalStateException("encoding the CA certificate failed", e);
         }
     }
 
     private SerialNumber reserve(LoadedCa parent, String spkiSha256, Instant notBefore, Instant notAfter) {
-        for (int attempt = 0; attempt < 3; attempt++) {
-            SerialNumber serial = SerialNumber.random(random);
-            ReservationOutcome outcome = ledger.reserve(new SerialReservation(parent.id(), serial.hex(), null, null,
-                    PROFILE, spkiSha256, notBefore, notAfter, false, null), clock.instant());
-            switch (outcome) {
-                case RESERVED -> { return serial; }
-                case SERIAL_TAKEN -> { /* 2^-127 odds; draw again */ }
-                case ISSUER_REVOKED -> throw new FleetCaException(ProblemType.CA_REVOKED,
-                        "parent CA " + parent.id() + " was revoked; it certifies nothing more");
-                case KEY_COMPROMISED -> throw new FleetCaException(ProblemType.COMPROMISED_KEY,
-                        "a certificate of this CA key was revoked for key compromise");
-                default -> throw new FleetCaException(ProblemType.KEY_REUSE,
-                        "this public key is already certified for a device");
-            }
-        }
-        throw new IllegalStateException("could not reserve a unique serial");
+        IssuanceLedger.Reserved reserved = ledger.reserveNewSerial(serial -> new SerialReservation(parent.id(),
+                serial.hex(), null, null, PROFILE, spkiSha256, notBefore, notAfter, false, null), clock.instant());
+        return switch (reserved.outcome()) {
+            case RESERVED -> reserved.serial();
+            case ISSUER_REVOKED -> throw parentRevoked(parent.id());
+            case KEY_COMPROMISED -> throw new FleetCaException(ProblemType.COMPROMISED_KEY,
+                    "a certificate of this CA key was revoked for key compromise");
+            default -> throw new FleetCaException(ProblemType.KEY_REUSE, "this public key is already certified for a device");
+        };
+    }
+
+    private static FleetCaException parentRevoked(String parentId) {
+        return new FleetCaException(ProblemType.CA_REVOKED, "parent CA " + parentId + " was revoked; it certifies nothing more");
     }
 }

@@ -31,6 +31,14 @@ public interface EstConfig {
     Optional<String> keyFile();
 
     /** Largest request body (a base64 PKCS#10 CSR), in bytes. */
+    /**
+     * The profile {@code csrattrs} describes when the request names no label and carries no credential that
+     * names a station (with one, the station's first profile, as simpleenroll without a label takes). A
+     * profile that does not exist makes csrattrs answer 204 (RFC 7030 §4.5.2: nothing to require).
+     */
+    @WithDefault("operational")
+    String defaultProfile();
+
     @WithDefault("32768")
     int maxBodyBytes();
 

@@ -1,13 +1,18 @@
 package io.fleetca.est;
 
-import io.fleetca.auth.Authenticator;
+import io.fleetca.auth.CallerContext;
+import io.fleetca.auth.DeviceCertificateProvisioner;
+import io.fleetca.auth.EnrollmentCodeProvisioner;
+import io.fleetca.auth.EnrollmentGrant;
+import io.fleetca.auth.StationCertificateProvisioner;
+import io.fleetca.auth.StationTokenProvisioner;
 import io.fleetca.common.FleetCaException;
 import io.fleetca.common.ProblemType;
+import io.fleetca.ra.EnrollmentCatalog;
 import io.fleetca.ra.EnrollmentResult;
-import io.fleetca.ra.EnrollmentService;
+import io.fleetca.ra.IssuancePipeline;
 import io.fleetca.ra.RefusalAudit;
 import io.fleetca.ra.UnverifiedRefusals;
-import io.fleetca.ra.VerifiedCaller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.inject.Inject;
@@ -41,13 +46,25 @@ public class EstOperations {
     private static final Map<String, String> CHALLENGE = Map.of("WWW-Authenticate", "Basic realm=\"" + REALM + "\"");
 
     @Inject
-    EnrollmentService enrollment;
+    IssuancePipeline pipeline;
 
     @Inject
-    io.fleetca.ra.DeviceRenewal renewal;
+    EnrollmentCatalog catalog;
 
     @Inject
-    Authenticator auth;
+    StationTokenProvisioner stationTokens;
+
+    @Inject
+    StationCertificateProvisioner stationCertificates;
+
+    @Inject
+    EnrollmentCodeProvisioner enrollmentCodes;
+
+    @Inject
+    DeviceCertificateProvisioner deviceCertificates;
+
+    @Inject
+    EstConfig config;
 
     @Inject
     RefusalAudit refusals;
@@ -56,12 +73,12 @@ public class EstOperations {
     UnverifiedRefusals unverified;
 
     @Inject
-    VerifiedCaller verifiedCaller;
+    CallerContext callers;
 
     /**
      * Serves one request; {@code label} is the profile path segment of RFC 7030 §3.2.2, if any; {@code source}
      * is the client's address. Called from a Vert.x worker thread, outside JAX-RS: the request context the
-     * registry's sessions (and {@link VerifiedCaller}) need is opened here.
+     * registry's sessions (and {@link CallerContext}) need is opened here.
      *
      * <p>A refused enrollment is audited under the caller's identity only once its credential verified
      * (a station token, an enrollment code, a ledger certificate); before that, the device id in a Basic
@@ -73,12 +90,12 @@ public class EstOperations {
                    byte[] clientCertificate, String body, String source) {
         boolean enrolling = false;
         try {
-            if (label.isPresent() && !enrollment.isProfile(label.get())) {
+            if (label.isPresent() && !catalog.isProfile(label.get())) {
                 return EstReply.error(404, "unknown label " + label.get() + ": labels name certificate profiles", Map.of());
             }
             return switch (operation) {
-                case "cacerts" -> onlyGet(method, () -> EstReply.base64(EstReply.PKCS7, Pkcs7.certsOnly(enrollment.issuingChain(label))));
-                case "csrattrs" -> onlyGet(method, () -> csrAttributes(label));
+                case "cacerts" -> onlyGet(method, () -> EstReply.base64(EstReply.PKCS7, Pkcs7.certsOnly(catalog.issuingChain(label))));
+                case "csrattrs" -> onlyGet(method, () -> csrAttributes(label, authorization, clientCertificate));
                 case "simpleenroll" -> {
                     if (!"POST".equals(method)) {
                         yield EstReply.error(405, "simpleenroll takes POST", Map.of("Allow", "POST"));
@@ -95,14 +112,15 @@ public class EstOperations {
                         throw new FleetCaException(ProblemType.FORBIDDEN,
                                 "simplereenroll needs the current certificate as the TLS client certificate");
                     }
-                    EnrollmentResult renewed = renewal.renew(clientCertificate, label, body);
-                    yield EstReply.base64(EstReply.PKCS7_CERTS_ONLY, Pkcs7.certsOnly(List.of(renewed.certificate())));
+                    // Renewal is the pipeline with the device certificate's grant (it supersedes that certificate).
+                    EnrollmentGrant grant = deviceCertificates.authorize(clientCertificate, label);
+                    yield issued(pipeline.enroll(grant, label, body));
                 }
                 default -> EstReply.error(404, "unknown EST operation " + operation, Map.of());
             };
         } catch (FleetCaException e) {
             if (enrolling) {
-                Optional<String> verified = verifiedCaller.actor();
+                Optional<String> verified = callers.actor();
                 if (verified.isPresent()) {
                     try {
                         refusals.refused(verified.get(), method, path, e.type().uri(), e.getMessage());
@@ -124,35 +142,61 @@ public class EstOperations {
         return "GET".equals(method) ? answer.get() : EstReply.error(405, "this operation takes GET", Map.of("Allow", "GET"));
     }
 
-    private EstReply csrAttributes(Optional<String> label) {
-        // Without a label the default profile for devices enrolling over EST is the operational one, if present.
-        String profile = label.orElse("operational");
-        return enrollment.requirements(profile).map(r -> EstReply.base64(EstReply.CSR_ATTRS, CsrAttributes.encode(r)))
+    /**
+     * RFC 7030 §4.5: what the profile needs in a CSR. Without a label: the first profile of the station a
+     * presented credential names (a station token or TLS certificate; the profile of a device certificate),
+     * as simpleenroll without a label takes; else fleetca.est.default-profile. csrattrs describes public
+     * policy, so a credential that does not verify is not refused here, only not used.
+     */
+    private EstReply csrAttributes(Optional<String> label, String authorization, byte[] clientCertificate) {
+        String profile = label.or(() -> grantedProfile(authorization, clientCertificate)).orElse(config.defaultProfile());
+        return catalog.requirements(profile).map(r -> EstReply.base64(EstReply.CSR_ATTRS, CsrAttributes.encode(r)))
                 .orElseGet(() -> new EstReply(204, Map.of(), ""));
     }
 
-    private EstReply enroll(Optional<String> label, String authorization, byte[] clientCertificate, String body) {
-        if ((authorization == null || authorization.isBlank()) && clientCertificate != null) {
-            EnrollmentResult result = enrollment.enrollWithStationCertificate(clientCertificate, label, body);
-            return EstReply.base64(EstReply.PKCS7_CERTS_ONLY, Pkcs7.certsOnly(List.of(result.certificate())));
+    private Optional<String> grantedProfile(String authorization, byte[] clientCertificate) {
+        try {
+            if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                // Verified, never used up: a jti is used up only by the reservation of an enrollment.
+                return Optional.of(stationTokens.authorize(new StationTokenProvisioner.Presented(authorization, null),
+                        Optional.empty()).profiles().get(0));
+            }
+            if (clientCertificate != null) {
+                try {
+                    return Optional.of(stationCertificates.authorize(clientCertificate, Optional.empty()).profiles().get(0));
+                } catch (FleetCaException notAStation) {
+                    return Optional.of(deviceCertificates.authorize(clientCertificate, Optional.empty()).profiles().get(0));
+                }
+            }
+        } catch (FleetCaException e) {
+            LOG.debugf("csrattrs: the presented credential names no station (%s)", e.getMessage());
         }
-        if (authorization == null || authorization.isBlank()) {
+        return Optional.empty();
+    }
+
+    /**
+     * simpleenroll (RFC 7030 §4.2.1): the credential picks the provisioner; each turns it into a grant, and
+     * the issuance pipeline works from the grant alone.
+     */
+    private EstReply enroll(Optional<String> label, String authorization, byte[] clientCertificate, String body) {
+        EnrollmentGrant grant;
+        if ((authorization == null || authorization.isBlank()) && clientCertificate != null) {
+            grant = stationCertificates.authorize(clientCertificate, label);
+        } else if (authorization == null || authorization.isBlank()) {
             throw new FleetCaException(ProblemType.UNAUTHORIZED,
                     "authenticate with Authorization: Bearer <station token> or Basic <device id>:<enrollment code>");
-        }
-        EnrollmentResult result;
-        if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            Authenticator.StationGrant grant = auth.stationToken(authorization);
-            verifiedCaller.verified(grant.caller().actor());
-            result = enrollment.enrollForStation(grant.caller().station(), grant.deviceId(), label, body,
-                    new io.fleetca.ra.EnrollmentRequest.StationToken(grant.caller().csrKeyBinding(),
-                            grant.caller().tokenToUse()));
+        } else if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            grant = stationTokens.authorize(new StationTokenProvisioner.Presented(authorization, null), label);
         } else if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             String[] userAndCode = basic(authorization);
-            result = enrollment.enrollWithCode(userAndCode[0], userAndCode[1], label, body);
+            grant = enrollmentCodes.authorize(new EnrollmentCodeProvisioner.Presented(userAndCode[0], userAndCode[1]), label);
         } else {
             throw new FleetCaException(ProblemType.UNAUTHORIZED, "use the Bearer or Basic authorization scheme");
         }
+        return issued(pipeline.enroll(grant, label, body));
+    }
+
+    private static EstReply issued(EnrollmentResult result) {
         return EstReply.base64(EstReply.PKCS7_CERTS_ONLY, Pkcs7.certsOnly(List.of(result.certificate())));
     }
 

@@ -17,7 +17,7 @@ public class CertificateProfiles {
      * Profiles FleetCA defines in code (station TLS client certificates, its EST TLS server certificate) and
      * the ledger name of CA certificates.
      */
-    public static final Set<String> RESERVED_NAMES = Set.of("station", "tls-server", "ca");
+    public static final Set<String> RESERVED_NAMES = io.fleetca.common.ReservedProfiles.NAMES;
 
     private final Map<String, CertificateProfile> byName = new TreeMap<>();
 

@@ -5,8 +5,9 @@ import java.util.List;
 import org.bouncycastle.cert.X509CertificateHolder;
 
 /**
- * The certificate a station gets, with its chain (issuing CA up to the root). {@code created} is
- * false when an earlier, still valid certificate for the same device, key and profile was returned.
+ * An issued certificate as recorded, with its chain (issuing CA up to the root). {@code created} is false
+ * when an earlier, still valid certificate for the same device, key and profile was returned instead of
+ * signing another (an idempotent retry, or an identical request that won the race).
  */
 public record EnrollmentResult(CertificateRecord record, X509CertificateHolder certificate,
                                List<X509CertificateHolder> chain, boolean created) {}

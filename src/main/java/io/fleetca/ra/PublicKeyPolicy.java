@@ -63,6 +63,15 @@ final class PublicKeyPolicy {
         return type;
     }
 
+    /** Hex SHA-256 of the DER SubjectPublicKeyInfo: how the key-reuse ledger (device_key) names a key. */
+    static String sha256Hex(SubjectPublicKeyInfo spki) {
+        try {
+            return io.fleetca.common.Text.sha256Hex(spki.getEncoded(org.bouncycastle.asn1.ASN1Encoding.DER));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static DeviceKeyType checkEc(SubjectPublicKeyInfo spki) {
         // RFC 5480 §2.1.1: only namedCurve parameters; implicit and explicit curves are refused.
         if (!(spki.getAlgorithm().getParameters() instanceof ASN1ObjectIdentifier curve)) {

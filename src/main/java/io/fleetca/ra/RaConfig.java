@@ -55,7 +55,11 @@ public interface RaConfig {
         @WithDefault("P30D")
         Duration codeMaxValidity();
 
-        /** How long after its notAfter a device certificate may still re-enroll (devices that were offline). */
+        /**
+         * How long after its notAfter a device certificate may still re-enroll (devices that were offline). Read
+         * by auth.DeviceCertificateProvisioner, which decides whether the certificate is still a credential;
+         * mapped here because every fleetca.enrollment.* setting is this mapping's (unknown ones stop start-up).
+         */
         @WithDefault("P0D")
         Duration renewalAfterExpiry();
 

@@ -3,20 +3,16 @@ package io.fleetca.ra;
 import io.fleetca.audit.AuditEvent;
 import io.fleetca.audit.AuditLog;
 import io.fleetca.ca.CaDirectory;
-import io.fleetca.ca.CertificateIssuer;
 import io.fleetca.ca.IssuanceRequest;
-import io.fleetca.ca.IssuedCertificate;
 import io.fleetca.ca.LoadedCa;
-import io.fleetca.ca.RecordingStep;
 import io.fleetca.common.FleetCaException;
 import io.fleetca.common.Json;
 import io.fleetca.common.ProblemType;
+import io.fleetca.common.ReservedProfiles;
 import io.fleetca.profile.CertificateProfile;
 import io.fleetca.profile.DeviceKeyType;
 import io.fleetca.profile.RenewalKey;
-import io.fleetca.registry.IssuanceLedger;
 import io.fleetca.registry.CertificateRecord;
-import io.fleetca.registry.KeyOwner;
 import io.fleetca.registry.ServerCertificateLedger;
 import io.fleetca.registry.StationRecord;
 import io.fleetca.revocation.RevocationOutcome;
@@ -49,7 +45,7 @@ public class ServiceCertificates {
      * fleetca.est.server-certificate-validity), re-issued at every start and before it runs out.
      */
     static CertificateProfile tlsServerProfile(Duration validity) {
-        return new CertificateProfile("tls-server", validity, false, Set.of(DeviceKeyType.EC_P256), 2048, 4096,
+        return new CertificateProfile(ReservedProfiles.TLS_SERVER, validity, false, Set.of(DeviceKeyType.EC_P256), 2048, 4096,
                 Optional.empty(), List.of("serverAuth"), Duration.ofMinutes(5), RenewalKey.ANY);
     }
 
@@ -57,12 +53,12 @@ public class ServiceCertificates {
      * Station TLS client certificates (EST authentication of a provisioning station, RFC 7030 §3.3.2):
      * clientAuth, one year, bound to the station record; the subject names the station id.
      */
-    static final CertificateProfile STATION = new CertificateProfile("station", Duration.ofDays(365), false,
+    static final CertificateProfile STATION = new CertificateProfile(ReservedProfiles.STATION, Duration.ofDays(365), false,
             Set.of(DeviceKeyType.EC_P256, DeviceKeyType.EC_P384, DeviceKeyType.RSA), 2048, 4096, Optional.empty(),
             List.of("clientAuth"), Duration.ofMinutes(5), RenewalKey.ANY);
 
     @Inject
-    CertificateIssuer issuer;
+    CertificateIssuance issuance;
 
     @Inject
     RaConfig config;
@@ -72,9 +68,6 @@ public class ServiceCertificates {
 
     @Inject
     AuditLog audit;
-
-    @Inject
-    IssuanceLedger keys;
 
     @Inject
     StationBudget budget;
@@ -108,8 +101,9 @@ public class ServiceCertificates {
      * A TLS client certificate for an enabled station, for the key in its CSR. The subject is CN=station id.
      * <ol>
      *   <li>proof of possession and key policy as for devices;</li>
-     *   <li>the key is bound to this station in the key-reuse ledger: never a device's, another station's
-     *       or FleetCA's own (and a station key is never certified for a device later);</li>
+     *   <li>the key is bound to this station in the key-reuse ledger (decided by the reservation, see
+     *       LedgerRefusals): never a device's, another station's or FleetCA's own (and a station key is never
+     *       certified for a device later);</li>
      *   <li>each certificate counts against the station's hourly rate, as an enrollment does (the unit is
      *       given back when no certificate results);</li>
      *   <li>the new certificate supersedes the station's earlier ones, in the transaction that records it:
@@ -124,18 +118,12 @@ public class ServiceCertificates {
         ProofOfPossession.verify(csr);
         SubjectPublicKeyInfo key = csr.getSubjectPublicKeyInfo();
         DeviceKeyType type = PublicKeyPolicy.check(key, STATION);
-        String spkiSha256 = EnrollmentService.sha256(key);
-        Optional<KeyOwner> owner = keys.keyOwner(spkiSha256);
-        if (owner.isPresent() && !owner.get().isStation(station.id())) {
-            throw new FleetCaException(ProblemType.KEY_REUSE, "this public key is already certified for "
-                    + owner.get().describe() + "; use a key of the station's own");
-        }
         LoadedCa ca = cas.issuerFor(Optional.empty()).orElseThrow(() -> new FleetCaException(ProblemType.CONFLICT,
                 "no issuing CA exists to certify stations"));
         Duration grace = config.enrollment().supersededGrace();
-        IssuanceRequest issuance = new IssuanceRequest(station.id(), STATION, ca, key, spkiSha256,
+        IssuanceRequest request = new IssuanceRequest(station.id(), STATION, ca, key, PublicKeyPolicy.sha256Hex(key),
                 type == DeviceKeyType.RSA, station.id(), List.of()).withPolicy(config.certificates().stationPolicyOid());
-        IssuedCertificate issued = budget.charged(station, "station " + station.name(), () -> issuer.issue(issuance,
+        return budget.charged(station, "station " + station.name(), () -> issuance.issue(request, null, false,
                 new RecordingStep() {
                     private long change;
 
@@ -146,14 +134,13 @@ public class ServiceCertificates {
 
                     @Override
                     public void recorded(CertificateRecord record) {
-                        EnrollmentService.requireStillEnabled(stations, station);
+                        IssuancePipeline.requireStillEnabled(stations, station);
                         audit.append(new AuditEvent(actor, "certificate.issued", "certificate:" + record.serial(),
                                 Json.object("station", station.id(), "profile", STATION.name(), "issuer",
                                         record.issuerId(), "notAfter", record.notAfter().toString())));
                         supersession.supersedeStation(actor, record, grace, change);
                     }
                 }));
-        return new EnrollmentResult(issued.record(), issued.certificate(), issued.chain(), issued.created());
     }
 
     /**
@@ -168,15 +155,13 @@ public class ServiceCertificates {
             boolean ip = host.matches("[0-9.]+") || host.contains(":");
             names.add(new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, host));
         }
-        IssuedCertificate issued = issuer.issue(new IssuanceRequest(null, tlsServerProfile(validity), ca, key,
-                EnrollmentService.sha256(key), false, hosts.get(0), names).withPolicy(config.certificates().servicePolicyOid()),
-                record -> {
+        return issuance.issue(new IssuanceRequest(null, tlsServerProfile(validity), ca, key, PublicKeyPolicy.sha256Hex(key),
+                false, hosts.get(0), names).withPolicy(config.certificates().servicePolicyOid()), null, false, record -> {
                     audit.append(new AuditEvent("fleetca", "certificate.issued", "certificate:" + record.serial(),
                             Json.object("purpose", "EST TLS server", "hosts", String.join(",", hosts), "instance", instance,
                                     "issuer", record.issuerId(), "notAfter", record.notAfter().toString())));
                     serverCertificates.record(record.issuerId(), record.serial(), instance);
                 });
-        return new EnrollmentResult(issued.record(), issued.certificate(), issued.chain(), issued.created());
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.fleetca.ra;
 
-import io.fleetca.ca.IssuedCertificate;
 import io.fleetca.common.FleetCaException;
 import io.fleetca.common.ProblemType;
 import io.fleetca.registry.RateAllotments;
@@ -33,14 +32,14 @@ class StationBudget {
      * Runs {@code issuance} charged to {@code station}; {@code whose} names the budget in the refusal
      * ("station line-7", "the station of device sensor-1").
      */
-    IssuedCertificate charged(StationRecord station, String whose, Supplier<IssuedCertificate> issuance) {
+    EnrollmentResult charged(StationRecord station, String whose, Supplier<EnrollmentResult> issuance) {
         Instant now = clock.instant();
         Instant hour = now.truncatedTo(ChronoUnit.HOURS);
         if (!rates.tryTake(station.id(), hour, station.maxEnrollmentsPerHour())) {
             throw new FleetCaException(ProblemType.RATE_LIMITED, whose + " has used its " + station.maxEnrollmentsPerHour()
                     + " enrollments for this hour", Duration.between(now, hour.plus(Duration.ofHours(1))));
         }
-        IssuedCertificate issued;
+        EnrollmentResult issued;
         try {
             issued = issuance.get();
         } catch (RuntimeException e) {

@@ -17,7 +17,7 @@ import java.util.Optional;
 public class CaLedger {
 
     /** Ledger profile of CA certificates (ca.SubordinateCaCertificates.PROFILE). */
-    static final String CA_PROFILE = "ca";
+    static final String CA_PROFILE = io.fleetca.common.ReservedProfiles.CA;
 
     @Inject
     EntityManager em;

@@ -1,7 +1,6 @@
 package io.fleetca.registry;
 
-import io.fleetca.common.FleetCaException;
-import io.fleetca.common.ProblemType;
+import io.fleetca.common.SerialNumber;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,6 +21,10 @@ public class IssuanceLedger {
     /** A reservation younger than this without a certificate is taken to be still signing. */
     static final java.time.Duration IN_PROGRESS_WINDOW = java.time.Duration.ofMinutes(2);
 
+    private static final int MAX_SERIAL_ATTEMPTS = 3;
+
+    private final java.security.SecureRandom random = new java.security.SecureRandom();
+
     @Inject
     EntityManager em;
 
@@ -34,12 +37,31 @@ public class IssuanceLedger {
     @Inject
     TokenLedger tokens;
 
+    /** A reservation's outcome and, when {@link ReservationOutcome#RESERVED}, the serial reserved. */
+    public record Reserved(ReservationOutcome outcome, SerialNumber serial) {}
+
+    /**
+     * Reserves a new random serial ({@link SerialNumber#random}: RFC 5280 §4.1.2.2, 127 bits of CSPRNG
+     * output) for the reservation {@code forSerial} makes of it, drawing again on the 2^-127 chance that the
+     * issuer already used it. The outcome of the last attempt otherwise.
+     */
+    public Reserved reserveNewSerial(java.util.function.Function<SerialNumber, SerialReservation> forSerial, Instant now) {
+        for (int attempt = 0; attempt < MAX_SERIAL_ATTEMPTS; attempt++) {
+            SerialNumber serial = SerialNumber.random(random);
+            ReservationOutcome outcome = reserve(forSerial.apply(serial), now);
+            if (outcome != ReservationOutcome.SERIAL_TAKEN) {
+                return new Reserved(outcome, outcome == ReservationOutcome.RESERVED ? serial : null);
+            }
+        }
+        throw new IllegalStateException("could not reserve a unique serial");
+    }
+
     /**
      * In its own transaction: creates the device if new, binds the public key to it, and
      * reserves the serial. Commits only when the outcome is {@link ReservationOutcome#RESERVED};
      * any other outcome leaves the database unchanged.
      */
-    public ReservationOutcome reserve(SerialReservation r, Instant now) {
+    ReservationOutcome reserve(SerialReservation r, Instant now) {
         try {
             return QuarkusTransaction.requiringNew().call(() -> {
                 ReservationOutcome outcome = reserveInTransaction(r, now);
@@ -180,28 +202,36 @@ public class IssuanceLedger {
                 .setParameter(1, issuerId).getResultList().isEmpty();
     }
 
+    /** What {@link #recordIssued} did: the record, or (null record) why nothing was recorded. */
+    public record Recorded(CertificateRecord record, ReservationOutcome refusal) {
+        static Recorded refused(ReservationOutcome why) {
+            return new Recorded(null, why);
+        }
+    }
+
     /**
-     * Records the signed certificate for a reserved serial; part of the caller's transaction. Empty,
-     * and nothing recorded, when the device was decommissioned, or the key revoked for keyCompromise,
-     * while the certificate was being signed:
-     * the device row is locked here as decommissioning locks it, so one of the two sees the other.
+     * Records the signed certificate for a reserved serial; part of the caller's transaction. Nothing is
+     * recorded, and the refusal says why, when while the certificate was being signed the issuing CA was
+     * revoked ({@link ReservationOutcome#ISSUER_REVOKED}), the device decommissioned
+     * ({@link ReservationOutcome#DEVICE_DECOMMISSIONED}) or the key revoked for key compromise
+     * ({@link ReservationOutcome#KEY_COMPROMISED}): the device row is locked here as decommissioning locks
+     * it, so one of the two sees the other. The caller rolls back on a refusal: the certificate never leaves.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public java.util.Optional<CertificateRecord> recordIssued(String issuerId, String serial, byte[] der, Instant now) {
+    public Recorded recordIssued(String issuerId, String serial, byte[] der, Instant now) {
         if (issuerRevoked(issuerId)) {
-            // Rolls the recording transaction back: the signed certificate is discarded and never leaves.
-            throw new FleetCaException(ProblemType.CA_REVOKED, "issuing CA " + issuerId + " was revoked; it issues nothing more");
+            return Recorded.refused(ReservationOutcome.ISSUER_REVOKED);
         }
         CertificateEntity e = certificates.find("issuerId = ?1 and serial = ?2", issuerId, serial).singleResult();
         if (e.deviceId != null) {
             String deviceStatus = (String) em.createNativeQuery("SELECT status FROM device WHERE id = ?1 FOR UPDATE")
                     .setParameter(1, e.deviceId).getSingleResult();
             if (DeviceStatus.valueOf(deviceStatus) == DeviceStatus.DECOMMISSIONED) {
-                return java.util.Optional.empty();
+                return Recorded.refused(ReservationOutcome.DEVICE_DECOMMISSIONED);
             }
         }
         if (compromised(e.spkiSha256)) {
-            return java.util.Optional.empty();
+            return Recorded.refused(ReservationOutcome.KEY_COMPROMISED);
         }
         if (!CertificateStatus.RESERVED.name().equals(e.status)) {
             throw new IllegalStateException("serial " + serial + " is not reserved");
@@ -209,7 +239,7 @@ public class IssuanceLedger {
         e.status = CertificateStatus.ISSUED.name();
         e.der = der;
         e.issuedAt = now;
-        return java.util.Optional.of(e.toRecord());
+        return new Recorded(e.toRecord(), null);
     }
 
     /** Status of one certificate by issuer and serial, without its DER: the OCSP hot path. */

@@ -1,6 +1,11 @@
 package io.fleetca.registry;
 
-/** Result of {@link IssuanceLedger#reserve}: only RESERVED committed anything. */
+/**
+ * What the ledger decided on a reservation ({@link IssuanceLedger#reserveNewSerial}: only RESERVED committed
+ * anything) or a recording ({@link IssuanceLedger#recordIssued}: ISSUER_REVOKED, DEVICE_DECOMMISSIONED or
+ * KEY_COMPROMISED, found while the HSM signed). The ledger is where these rules are decided, under the row
+ * locks and constraints that make them exact; ra.LedgerRefusals words them for the caller.
+ */
 public enum ReservationOutcome {
     RESERVED, SERIAL_TAKEN,
     /** The station token's jti was used by a reservation that committed before (a replay). */

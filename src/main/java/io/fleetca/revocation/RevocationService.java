@@ -240,7 +240,7 @@ public class RevocationService {
             throw new FleetCaException(ProblemType.NOT_FOUND,
                     "serial " + hex + " was reserved but no certificate was issued under it");
         }
-        if ("ca".equals(current.profile())) {
+        if (io.fleetca.common.ReservedProfiles.CA.equals(current.profile())) {
             // A CA certificate is revoked with its CA, which also stops the CA issuing (CaRevocationService).
             throw new FleetCaException(ProblemType.CONFLICT, "serial " + hex + " is a CA certificate; revoke the CA with"
                     + " POST /api/v1/cas/{caId}/revoke");

@@ -110,6 +110,47 @@ class EstTest {
         assertEquals(403, wrongLabel.getStatusCode());
     }
 
+    /**
+     * RFC 7030 §4.5: csrattrs without a label describes the profile simpleenroll without a label would take: the
+     * first profile of the station a presented token names, else fleetca.est.default-profile (operational). The
+     * token is only verified: it still enrolls afterwards (its jti is used up by a reservation only).
+     */
+    @Test
+    void csrattrsWithoutALabelDescribesTheStationsFirstProfile() throws Exception {
+        TestStation station = TestStation.register(java.util.List.of("idevid", "operational"), "[a-z0-9-]{1,64}", 100);
+        String device = TestStation.newDeviceId();
+        String token = station.token(device);
+        String idevid = csrattrs("/idevid", null);
+        String operational = csrattrs("/operational", null);
+        assertTrue(!idevid.equals(operational), "the two profiles ask for different CSRs");
+        assertEquals(operational, csrattrs("", null));
+        assertEquals(idevid, csrattrs("", token));
+        assertEquals(operational, csrattrs("", "Bearer not-a-token"));
+        EnrollmentResponse enrolled = est(null).simpleEnroll(false, TestCsrs.csr(TestCsrs.ecP256(), "CN=" + device),
+                builder -> builder.addHeader("Authorization", token));
+        assertEquals(1, ESTService.storeToArray(enrolled.getStore()).length);
+    }
+
+    private static String csrattrs(String label, String authorization) throws Exception {
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("root", root());
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+        tmf.init(trust);
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(null, tmf.getTrustManagers(), null);
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("https://" + SERVER + "/.well-known/est" + label + "/csrattrs"));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        try (java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(tls).build()) {
+            java.net.http.HttpResponse<String> r = client.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            return r.body();
+        }
+    }
+
     @Test
     void curlAndOpensslAsAStationScriptWould() throws Exception {
         TestStation station = TestStation.register();

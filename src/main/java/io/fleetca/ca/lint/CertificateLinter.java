@@ -13,6 +13,8 @@ public final class CertificateLinter {
     public enum Kind {
         /** Device, station and FleetCA service (EST server) certificates. */
         END_ENTITY(List.of(new EndEntityUsageLint(), new RevocationPointersLint())),
+        /** A root CA, self-signed (the issuer passed is the certificate itself). */
+        ROOT_CA(List.of(new RootCaLint())),
         /** An issuing CA under its parent. */
         SUBORDINATE_CA(List.of(new SubordinateCaLint(), new RevocationPointersLint())),
         /** A delegated OCSP responder (no revocation pointers: id-pkix-ocsp-nocheck). */
@@ -47,12 +49,6 @@ public final class CertificateLinter {
 
     /** The first finding ("LintName: what"), or empty. */
     public static Optional<String> findings(Kind kind, X509CertificateHolder cert, X509CertificateHolder issuer) {
-        for (Lint lint : kind.lints) {
-            Optional<String> finding = lint.check(cert, issuer);
-            if (finding.isPresent()) {
-                return Optional.of(lint.getClass().getSimpleName() + ": " + finding.get());
-            }
-        }
-        return Optional.empty();
+        return LintRun.first(kind.lints, (Lint lint) -> lint.check(cert, issuer));
     }
 }

@@ -39,6 +39,11 @@ class CertificateLinterTest {
                         "OcspResponderLint: id-pkix-ocsp-nocheck is missing"),
                 Arguments.of("ocsp-client-auth.pem", CertificateLinter.Kind.OCSP_RESPONDER,
                         "OcspResponderLint: extended key usage is not exactly id-kp-OCSPSigning"),
+                // Roots (src/test/resources/lint/crl, see ext.cnf there): linted as their own issuer.
+                Arguments.of("crl/root-good.pem", CertificateLinter.Kind.ROOT_CA, null),
+                Arguments.of("crl/root-eku.pem", CertificateLinter.Kind.ROOT_CA, "RootCaLint: a root carries extended key usage"),
+                Arguments.of("issuer.pem", CertificateLinter.Kind.ROOT_CA, "KeyIdentifierLint: authority key identifier is missing"),
+                Arguments.of("ca-good.pem", CertificateLinter.Kind.ROOT_CA, "NamesLint: issuer name differs from the issuing CA's subject"),
                 // A responder has no revocation pointers by design (nocheck); an end entity must have them.
                 Arguments.of("ocsp-client-auth.pem", CertificateLinter.Kind.END_ENTITY,
                         "RevocationPointersLint: CRL distribution point is missing"));
@@ -47,7 +52,10 @@ class CertificateLinterTest {
     @ParameterizedTest(name = "{0} as {1}")
     @MethodSource("fixtures")
     void lints(String fixture, CertificateLinter.Kind kind, String expected) throws Exception {
-        Optional<String> finding = CertificateLinter.findings(kind, load(fixture), load("issuer.pem"));
+        X509CertificateHolder cert = load(fixture);
+        // A root is its own issuer; every other fixture was signed by issuer.pem.
+        X509CertificateHolder issuer = kind == CertificateLinter.Kind.ROOT_CA ? cert : load("issuer.pem");
+        Optional<String> finding = CertificateLinter.findings(kind, cert, issuer);
         assertEquals(Optional.ofNullable(expected), finding);
     }
 

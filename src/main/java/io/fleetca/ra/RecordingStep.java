@@ -1,4 +1,4 @@
-package io.fleetca.ca;
+package io.fleetca.ra;
 
 import io.fleetca.registry.CertificateRecord;
 
