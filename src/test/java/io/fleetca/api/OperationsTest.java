@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 
+import io.fleetca.enrollment.EnrollmentTest;
 import io.fleetca.testing.TestCsrs;
 import io.fleetca.testing.TestStation;
 import io.fleetca.testing.TestTokens;

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fleetca.revocation.CrlTest;
+import io.fleetca.testing.Fixtures;
 import io.fleetca.testing.TestStation;
 import io.fleetca.testing.TestTokens;
 import io.quarkus.test.common.http.TestHTTPResource;

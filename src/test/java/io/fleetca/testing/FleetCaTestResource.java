@@ -1,5 +1,6 @@
 package io.fleetca.testing;
 
+import io.fleetca.revocation.FullChainRevocationTest;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.fleetca.api;
+package io.fleetca.ocsp;
 
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fleetca.revocation.FullChainRevocationTest;
+import io.fleetca.testing.Fixtures;
 import io.fleetca.testing.TestStation;
 import io.quarkus.test.junit.QuarkusTest;
 import java.math.BigInteger;

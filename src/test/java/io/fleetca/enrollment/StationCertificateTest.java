@@ -1,4 +1,4 @@
-package io.fleetca.api;
+package io.fleetca.enrollment;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -10,6 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fleetca.est.EstTest;
+import io.fleetca.revocation.KeyCompromiseTest;
+import io.fleetca.testing.Fixtures;
 import io.fleetca.testing.FleetCaTestResource;
 import io.fleetca.testing.TestCsrs;
 import io.fleetca.testing.TestStation;

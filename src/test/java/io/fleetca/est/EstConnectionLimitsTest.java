@@ -1,4 +1,4 @@
-package io.fleetca.api;
+package io.fleetca.est;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.fleetca.api;
+package io.fleetca.ocsp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetca.registry.RevocationFeed;
+import io.fleetca.testing.Fixtures;
 import io.fleetca.testing.TestStation;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,8 +1,10 @@
-package io.fleetca.api;
+package io.fleetca.enrollment;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.fleetca.est.EstTest;
+import io.fleetca.testing.Fixtures;
 import io.fleetca.testing.OwnJvmProfile;
 import io.fleetca.testing.TestCsrs;
 import io.fleetca.testing.TestStation;

@@ -1,4 +1,4 @@
-package io.fleetca.api;
+package io.fleetca.enrollment;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.fleetca.testing.Fixtures;
 import io.fleetca.testing.TestStation;
 import io.fleetca.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;

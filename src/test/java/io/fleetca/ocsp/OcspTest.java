@@ -1,4 +1,4 @@
-package io.fleetca.api;
+package io.fleetca.ocsp;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fleetca.testing.Fixtures;
 import io.fleetca.testing.Openssl;
 import io.fleetca.testing.TestCsrs;
 import io.fleetca.testing.TestStation;
@@ -44,15 +45,15 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-class OcspTest {
+public class OcspTest {
 
-    static CertificateID certId(X509CertificateHolder issuer, BigInteger serial, org.bouncycastle.asn1.x509.AlgorithmIdentifier hash)
+    public static CertificateID certId(X509CertificateHolder issuer, BigInteger serial, org.bouncycastle.asn1.x509.AlgorithmIdentifier hash)
             throws Exception {
         DigestCalculator digest = new JcaDigestCalculatorProviderBuilder().build().get(hash);
         return new CertificateID(digest, issuer, serial);
     }
 
-    static byte[] request(byte[] nonce, CertificateID... ids) throws Exception {
+    public static byte[] request(byte[] nonce, CertificateID... ids) throws Exception {
         OCSPReqBuilder b = new OCSPReqBuilder();
         for (CertificateID id : ids) {
             b.addRequest(id);
@@ -64,7 +65,7 @@ class OcspTest {
         return b.build().getEncoded();
     }
 
-    static OCSPResp post(byte[] request) throws Exception {
+    public static OCSPResp post(byte[] request) throws Exception {
         Response r = given().contentType("application/ocsp-request").body(request).when().post("/ocsp");
         r.then().statusCode(200).contentType("application/ocsp-response");
         return new OCSPResp(r.asByteArray());
@@ -75,7 +76,7 @@ class OcspTest {
         return given().urlEncodingEnabled(false).when().get("/ocsp/" + path);
     }
 
-    static BasicOCSPResp verified(OCSPResp resp, X509CertificateHolder issuer) throws Exception {
+    public static BasicOCSPResp verified(OCSPResp resp, X509CertificateHolder issuer) throws Exception {
         assertEquals(OCSPResp.SUCCESSFUL, resp.getStatus());
         BasicOCSPResp basic = (BasicOCSPResp) resp.getResponseObject();
         X509CertificateHolder responder = basic.getCerts()[0];

@@ -1,10 +1,12 @@
-package io.fleetca.api;
+package io.fleetca.est;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fleetca.enrollment.EnrollmentTest;
+import io.fleetca.testing.Fixtures;
 import io.fleetca.testing.FleetCaTestResource;
 import io.fleetca.testing.Openssl;
 import io.fleetca.testing.TestCsrs;
@@ -41,7 +43,7 @@ import org.junit.jupiter.api.Test;
 
 /** EST (RFC 7030) over real TLS, with BouncyCastle's EST client and with curl + openssl. */
 @QuarkusTest
-class EstTest {
+public class EstTest {
 
     static final String SERVER = "127.0.0.1:" + FleetCaTestResource.EST_PORT;
 
@@ -307,7 +309,7 @@ class EstTest {
     }
 
     /** A station's TLS client certificate, requested over REST with the station's own token. */
-    static Fixtures.Enrolled stationCertificate(TestStation station, KeyPair key) throws Exception {
+    public static Fixtures.Enrolled stationCertificate(TestStation station, KeyPair key) throws Exception {
         io.restassured.response.Response r = given().header("Authorization", station.token(station.id))
                 .contentType(ContentType.JSON).body(Map.of("csr", TestCsrs.pemFor(key)))
                 .when().post("/api/v1/stations/" + station.id + "/certificates");
@@ -317,7 +319,7 @@ class EstTest {
                 EnrollmentTest.parseChain(r.path("chain")), pem, r.path("chain"));
     }
 
-    static ESTService estWithClientCertificate(Fixtures.Enrolled cert) throws Exception {
+    public static ESTService estWithClientCertificate(Fixtures.Enrolled cert) throws Exception {
         java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         JcaX509CertificateConverter converter = new JcaX509CertificateConverter();

@@ -1,7 +1,8 @@
-package io.fleetca.api;
+package io.fleetca.revocation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.fleetca.testing.Fixtures;
 import io.fleetca.testing.TestStation;
 import io.quarkus.test.junit.QuarkusTest;
 import java.math.BigInteger;

@@ -1,9 +1,10 @@
-package io.fleetca.api;
+package io.fleetca.ocsp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fleetca.testing.Fixtures;
 import io.fleetca.testing.TestStation;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;

@@ -1,10 +1,11 @@
-package io.fleetca.api;
+package io.fleetca.est;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.fleetca.testing.Fixtures;
 import io.fleetca.testing.OwnJvmProfile;
 import io.fleetca.testing.TestCsrs;
 import io.fleetca.testing.TestStation;

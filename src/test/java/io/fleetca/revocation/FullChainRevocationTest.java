@@ -1,4 +1,4 @@
-package io.fleetca.api;
+package io.fleetca.revocation;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fleetca.enrollment.EnrollmentTest;
+import io.fleetca.ocsp.OcspTest;
+import io.fleetca.testing.Fixtures;
 import io.fleetca.testing.Openssl;
 import io.fleetca.testing.TestCsrs;
 import io.fleetca.testing.TestStation;
@@ -51,7 +54,7 @@ import org.junit.jupiter.api.Test;
  * fetched CRL for 30 s per URL, so the revoked issuing CA's root CRL must not have been fetched before.
  */
 @QuarkusTest
-class FullChainRevocationTest {
+public class FullChainRevocationTest {
 
     static final String PUBLIC_URL = "http://localhost:8081";
 
@@ -276,7 +279,7 @@ class FullChainRevocationTest {
                 "-CRLfile", issuingCrl, Openssl.write(device.pem).toString());
     }
 
-    static X509CertificateHolder caCertificate(String id) throws Exception {
+    public static X509CertificateHolder caCertificate(String id) throws Exception {
         return new X509CertificateHolder(given().when().get("/api/v1/cas/" + id + "/certificate")
                 .then().statusCode(200).extract().asByteArray());
     }

@@ -1,4 +1,4 @@
-package io.fleetca.api;
+package io.fleetca.enrollment;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -43,15 +43,15 @@ import org.bouncycastle.openssl.PEMParser;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-class EnrollmentTest {
+public class EnrollmentTest {
 
-    static Response enroll(TestStation station, String deviceId, String profile, String csrPem) {
+    public static Response enroll(TestStation station, String deviceId, String profile, String csrPem) {
         return given().header("Authorization", station.token(deviceId)).contentType(ContentType.JSON)
                 .body(Map.of("profile", profile, "csr", csrPem))
                 .when().post("/api/v1/devices/" + deviceId + "/certificates");
     }
 
-    static List<X509CertificateHolder> parseChain(String pem) throws Exception {
+    public static List<X509CertificateHolder> parseChain(String pem) throws Exception {
         List<X509CertificateHolder> out = new ArrayList<>();
         try (PEMParser p = new PEMParser(new StringReader(pem))) {
             Object o;
@@ -105,8 +105,8 @@ class EnrollmentTest {
 
         // An independent implementation accepts the chain for TLS client authentication.
         Path leaf = Openssl.write(r.path("certificate"));
-        Path inter = Openssl.write(Pem.certificate(chain.get(0)));
-        Path root = Openssl.write(Pem.certificate(chain.get(1)));
+        Path inter = Openssl.write(pem(chain.get(0)));
+        Path root = Openssl.write(pem(chain.get(1)));
         Openssl.Result verify = Openssl.run("verify", "-x509_strict", "-purpose", "sslclient", "-CAfile", root.toString(),
                 "-untrusted", inter.toString(), leaf.toString());
         assertEquals(0, verify.exitCode(), verify.output());
@@ -201,7 +201,7 @@ class EnrollmentTest {
         return name.getName().toString();
     }
 
-    static void assertNoDevice(String deviceId) {
+    public static void assertNoDevice(String deviceId) {
         given().header("Authorization", TestTokens.admin()).when().get("/api/v1/devices/" + deviceId).then().statusCode(404);
     }
 
@@ -212,5 +212,13 @@ class EnrollmentTest {
                 .when().post("/api/v1/devices/" + deviceId + "/certificates").then().statusCode(401)
                 .contentType("application/problem+json");
         assertNoDevice(deviceId);
+    }
+
+    private static String pem(X509CertificateHolder certificate) throws java.io.IOException {
+        java.io.StringWriter out = new java.io.StringWriter();
+        try (org.bouncycastle.openssl.jcajce.JcaPEMWriter w = new org.bouncycastle.openssl.jcajce.JcaPEMWriter(out)) {
+            w.writeObject(certificate);
+        }
+        return out.toString();
     }
 }

@@ -1,4 +1,4 @@
-package io.fleetca.api;
+package io.fleetca.revocation;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fleetca.enrollment.EnrollmentTest;
+import io.fleetca.ocsp.OcspTest;
+import io.fleetca.testing.Fixtures;
 import io.fleetca.testing.TestCsrs;
 import io.fleetca.testing.TestStation;
 import io.fleetca.testing.TestTokens;
@@ -39,7 +42,7 @@ import org.junit.jupiter.api.Test;
  * reason is upgraded, and in bulk revocation.
  */
 @QuarkusTest
-class KeyCompromiseTest {
+public class KeyCompromiseTest {
 
     static final String P = "https://fleetca.io/problems/";
 
@@ -58,7 +61,7 @@ class KeyCompromiseTest {
         return new SharedKey(device, key, operational, idevid.path("serial"));
     }
 
-    static SingleResp ocsp(X509CertificateHolder issuer, String serial) throws Exception {
+    public static SingleResp ocsp(X509CertificateHolder issuer, String serial) throws Exception {
         return OcspTest.verified(OcspTest.post(OcspTest.request(null,
                 OcspTest.certId(issuer, new BigInteger(serial, 16), CertificateID.HASH_SHA1))), issuer).getResponses()[0];
     }

@@ -1,7 +1,8 @@
-package io.fleetca.api;
+package io.fleetca.testing;
 
 import static io.restassured.RestAssured.given;
 
+import io.fleetca.enrollment.EnrollmentTest;
 import io.fleetca.testing.TestCsrs;
 import io.fleetca.testing.TestStation;
 import io.fleetca.testing.TestTokens;
@@ -14,22 +15,22 @@ import java.util.Map;
 import org.bouncycastle.cert.X509CertificateHolder;
 
 /** Enrolled devices and admin calls shared by the revocation, CRL and OCSP tests. */
-final class Fixtures {
+public final class Fixtures {
     private Fixtures() {}
 
     /** A certificate as a device holds it, with its chain (issuing CA first). */
-    record Enrolled(String deviceId, String serial, KeyPair key, X509CertificateHolder certificate,
+    public record Enrolled(String deviceId, String serial, KeyPair key, X509CertificateHolder certificate,
                     List<X509CertificateHolder> chain, String certificatePem, String chainPem) {
-        BigInteger serialNumber() { return new BigInteger(serial, 16); }
+        public BigInteger serialNumber() { return new BigInteger(serial, 16); }
 
-        X509CertificateHolder issuer() { return chain.get(0); }
+        public X509CertificateHolder issuer() { return chain.get(0); }
     }
 
-    static Enrolled enroll(TestStation station, String deviceId) {
+    public static Enrolled enroll(TestStation station, String deviceId) {
         return enroll(station, deviceId, TestCsrs.ecP256());
     }
 
-    static Enrolled enroll(TestStation station, String deviceId, KeyPair key) {
+    public static Enrolled enroll(TestStation station, String deviceId, KeyPair key) {
         Response r = EnrollmentTest.enroll(station, deviceId, "operational", TestCsrs.pemFor(key));
         r.then().statusCode(201);
         try {
@@ -42,16 +43,16 @@ final class Fixtures {
         }
     }
 
-    static Response revoke(String serial, Map<String, Object> body) {
+    public static Response revoke(String serial, Map<String, Object> body) {
         return given().header("Authorization", TestTokens.admin()).contentType(ContentType.JSON).body(body)
                 .when().post("/api/v1/certificates/" + serial + "/revoke");
     }
 
-    static Response revoke(String serial, String reason) {
+    public static Response revoke(String serial, String reason) {
         return revoke(serial, Map.of("reason", reason));
     }
 
-    static Response admin(String path, Object body) {
+    public static Response admin(String path, Object body) {
         return given().header("Authorization", TestTokens.admin()).contentType(ContentType.JSON).body(body)
                 .when().post(path);
     }

@@ -1,4 +1,4 @@
-package io.fleetca.api;
+package io.fleetca.revocation;
 
 import java.math.BigInteger;
 import java.security.KeyPair;

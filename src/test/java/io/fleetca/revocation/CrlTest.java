@@ -1,4 +1,4 @@
-package io.fleetca.api;
+package io.fleetca.revocation;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fleetca.testing.Fixtures;
 import io.fleetca.testing.Openssl;
 import io.fleetca.testing.TestStation;
 import io.quarkus.test.junit.QuarkusTest;
@@ -38,12 +39,12 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-class CrlTest {
+public class CrlTest {
 
-    static final String FULL = "/crl/dev-issuing.crl";
-    static final String DELTA = "/crl/dev-issuing-delta.crl";
+    public static final String FULL = "/crl/dev-issuing.crl";
+    public static final String DELTA = "/crl/dev-issuing-delta.crl";
 
-    static X509CRLHolder fetch(String path) {
+    public static X509CRLHolder fetch(String path) {
         Response r = given().when().get(path);
         r.then().statusCode(200).contentType("application/pkix-crl");
         try {
@@ -54,7 +55,7 @@ class CrlTest {
     }
 
     /** Polls until the CRL satisfies the condition (the publisher runs every 0.5 s in tests). */
-    static X509CRLHolder await(String path, Predicate<X509CRLHolder> condition) throws InterruptedException {
+    public static X509CRLHolder await(String path, Predicate<X509CRLHolder> condition) throws InterruptedException {
         Instant deadline = Instant.now().plusSeconds(30);
         X509CRLHolder crl = fetch(path);
         while (!condition.test(crl)) {
@@ -65,7 +66,7 @@ class CrlTest {
         return crl;
     }
 
-    static BigInteger number(X509CRLHolder crl) {
+    public static BigInteger number(X509CRLHolder crl) {
         return ASN1Integer.getInstance(crl.getExtension(Extension.cRLNumber).getParsedValue()).getValue();
     }
 

@@ -1,4 +1,4 @@
-package io.fleetca.api;
+package io.fleetca.enrollment;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;

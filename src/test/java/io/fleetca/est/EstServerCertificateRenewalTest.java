@@ -1,4 +1,4 @@
-package io.fleetca.api;
+package io.fleetca.est;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fleetca.ocsp.OcspTest;
 import io.fleetca.ra.EnrollmentResult;
 import io.fleetca.ra.ServiceCertificates;
 import io.fleetca.testing.EstJvmProfile;
 import io.fleetca.testing.EstSockets;
+import io.fleetca.testing.Fixtures;
 import io.fleetca.testing.TestCsrs;
 import io.fleetca.testing.TestStation;
 import io.fleetca.testing.TestTokens;

@@ -1,10 +1,11 @@
-package io.fleetca.api;
+package io.fleetca.revocation;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fleetca.testing.Fixtures;
 import io.fleetca.testing.Openssl;
 import io.fleetca.testing.TestStation;
 import io.fleetca.testing.TestTokens;
