@@ -17,6 +17,7 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
@@ -36,6 +37,39 @@ public class CertificateResource {
 
     @Inject
     JsonBody json;
+
+    @Inject
+    io.fleetca.registry.ReservedSerials reservedSerials;
+
+    @Inject
+    java.time.Clock clock;
+
+    /**
+     * Serials reserved and never issued, reserved more than {@code olderThan} ago (default PT2M: younger ones may
+     * still be signing): what a crash, an HSM failure or a refusal after signing left. Admins and auditors.
+     */
+    @GET
+    @Path("/reserved")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Dtos.ReservedSerialsView reserved(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                                            @QueryParam("olderThan") String olderThan, @QueryParam("limit") Integer limit) {
+        auth.reader(authorization);
+        java.time.Duration age;
+        try {
+            age = olderThan == null ? java.time.Duration.ofMinutes(2) : java.time.Duration.parse(olderThan);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new FleetCaException(ProblemType.MALFORMED_REQUEST, "olderThan must be an ISO-8601 duration such as PT2M");
+        }
+        int max = limit == null ? 1000 : limit;
+        if (age.isNegative() || max < 1 || max > 10_000) {
+            throw new FleetCaException(ProblemType.MALFORMED_REQUEST, "olderThan must not be negative; limit is 1 to 10000");
+        }
+        java.time.Instant before = clock.instant().minus(age);
+        List<Dtos.ReservedSerialView> serials = reservedSerials.before(before, max).stream()
+                .map(r -> new Dtos.ReservedSerialView(r.issuerId(), r.serial(), r.deviceId(), r.stationId(), r.profile(),
+                        r.reservedAt())).toList();
+        return new Dtos.ReservedSerialsView(reservedSerials.countBefore(before), age.toString(), serials);
+    }
 
     @GET
     @Path("/{serial}")

@@ -51,6 +51,12 @@ final class Dtos {
         }
     }
 
+    /** GET /api/v1/certificates/reserved: serials reserved and never issued (registry.ReservedSerials). */
+    record ReservedSerialsView(long count, String olderThan, List<ReservedSerialView> serials) {}
+
+    record ReservedSerialView(String issuerId, String serial, String deviceId, String stationId, String profile,
+                              Instant reservedAt) {}
+
     record RevokeRequest(String reason, String invalidityDate) {}
 
     record EnrollmentCodeRequest(String profile, String expiresAt) {}

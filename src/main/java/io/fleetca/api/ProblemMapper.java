@@ -1,5 +1,6 @@
 package io.fleetca.api;
 
+import io.fleetca.common.DatabaseOutage;
 import io.fleetca.common.FleetCaException;
 import io.fleetca.common.ProblemType;
 import io.fleetca.auth.CallerContext;
@@ -27,7 +28,7 @@ public class ProblemMapper {
      * (RFC 9110 §10.2.3), and nothing is logged as an error.
      */
     private static final java.util.Set<ProblemType> TEMPORARY = java.util.EnumSet.of(ProblemType.KEY_STORE_UNAVAILABLE,
-            ProblemType.BUSY);
+            ProblemType.BUSY, ProblemType.DATABASE_UNAVAILABLE);
 
     @Inject
     CallerContext callers;
@@ -105,6 +106,12 @@ public class ProblemMapper {
             // The client closed the connection while its request was read: nobody gets this answer.
             LOG.debugf("Client closed the connection mid-request: %s", e.getMessage());
             return response(ProblemType.MALFORMED_REQUEST, "the connection was closed before the request was read", null);
+        }
+        if (DatabaseOutage.isCause(e)) {
+            // A state of the service (readiness is DOWN meanwhile), not a failure to log per request.
+            LOG.debugf("Database unavailable: %s", e.getMessage());
+            return response(ProblemType.DATABASE_UNAVAILABLE, "the database is unavailable; retry later",
+                    DatabaseOutage.RETRY_AFTER.toSeconds());
         }
         LOG.error("Unexpected failure", e);
         return response(ProblemType.INTERNAL, "FleetCA could not complete the request; the event is logged", null);

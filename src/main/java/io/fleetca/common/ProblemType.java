@@ -29,7 +29,8 @@ public enum ProblemType {
     RATE_LIMITED(429, "rate-limited", "Rate limit exceeded"),
     INTERNAL(500, "internal", "Internal error"),
     KEY_STORE_UNAVAILABLE(503, "key-store-unavailable", "The signing key store is unavailable"),
-    BUSY(503, "busy", "FleetCA is busy");
+    BUSY(503, "busy", "FleetCA is busy"),
+    DATABASE_UNAVAILABLE(503, "database-unavailable", "The database is unavailable");
 
     /** Base of every problem {@code type} URI. */
     public static final String BASE_URI = "https://fleetca.io/problems/";

@@ -133,6 +133,9 @@ public class EstOperations {
             }
             return refusal(e);
         } catch (RuntimeException e) {
+            if (io.fleetca.common.DatabaseOutage.isCause(e)) {
+                return refusal(io.fleetca.common.DatabaseOutage.problem());
+            }
             LOG.error("EST request failed", e);
             return EstReply.error(500, "FleetCA could not complete the request; the event is logged", Map.of());
         }

@@ -17,7 +17,9 @@ final class Pkcs7 {
         try {
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
             generator.addCertificates(new CollectionStore<>(certificates));
-            byte[] der = generator.generate(new CMSAbsentContent()).getEncoded();
+            // RFC 7030 §4.1.3 and §4.2.3: DER. BouncyCastle's default encoding of a generated SignedData is BER
+            // (indefinite lengths), which strict clients (pyca/cryptography, for one) refuse or only warn about.
+            byte[] der = generator.generate(new CMSAbsentContent()).getEncoded(org.bouncycastle.asn1.ASN1Encoding.DER);
             // 64-character lines (a multiple of 4, which line-by-line decoders need), LF only (base64 -d refuses CR).
             return Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
                     .encodeToString(der) + "\n";

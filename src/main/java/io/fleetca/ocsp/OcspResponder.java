@@ -136,6 +136,11 @@ public class OcspResponder {
             count("try_later");
             return status(OCSPRespBuilder.TRY_LATER);
         } catch (RuntimeException e) {
+            if (io.fleetca.common.DatabaseOutage.isCause(e)) {
+                // RFC 6960 §2.3: the status cannot be read now; never an answer from a state that may be stale.
+                count("try_later");
+                return status(OCSPRespBuilder.TRY_LATER);
+            }
             LOG.error("OCSP request failed", e);
             count("internal_error");
             return status(OCSPRespBuilder.INTERNAL_ERROR);

@@ -81,13 +81,27 @@ public class CrlPublisher {
      * CA does not republish (and renumber) every other CA's CRLs.
      */
     void publishDue() {
-        for (LoadedCa ca : cas.list()) {
+        java.util.List<LoadedCa> all;
+        try {
+            all = cas.list();
+        } catch (RuntimeException e) {
+            if (!io.fleetca.common.DatabaseOutage.isCause(e)) {
+                throw e;
+            }
+            LOG.warnf("CRLs not published now: the database is unavailable"); // the next tick tries again
+            return;
+        }
+        for (LoadedCa ca : all) {
             try {
                 publishIfDue(ca, ledger.lastChangeOf(ca.id()));
             } catch (FleetCaException e) {
                 LOG.warnf("CRL of CA %s not published: %s; retrying", ca.id(), e.getMessage());
             } catch (RuntimeException e) {
-                LOG.errorf(e, "CRL of CA %s not published", ca.id());
+                if (io.fleetca.common.DatabaseOutage.isCause(e)) {
+                    LOG.warnf("CRL of CA %s not published: the database is unavailable; retrying", ca.id());
+                } else {
+                    LOG.errorf(e, "CRL of CA %s not published", ca.id());
+                }
             }
         }
     }

@@ -36,7 +36,18 @@ public class SupersededRevoker {
     @Scheduled(every = "${fleetca.enrollment.superseded-check:PT15S}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void revokeDue() {
         Instant now = clock.instant();
-        for (CertificateRecord due : ledger.supersessionsDue(now, BATCH)) {
+        java.util.List<CertificateRecord> dueNow;
+        try {
+            dueNow = ledger.supersessionsDue(now, BATCH);
+        } catch (RuntimeException e) {
+            if (!io.fleetca.common.DatabaseOutage.isCause(e)) {
+                throw e;
+            }
+            // Nothing is lost: the next run (15 s) finds them again. Readiness says why meanwhile.
+            LOG.warnf("superseded certificates not revoked now: the database is unavailable");
+            return;
+        }
+        for (CertificateRecord due : dueNow) {
             try {
                 QuarkusTransaction.requiringNew().run(() -> {
                     long change = ledger.nextChange();

@@ -133,7 +133,21 @@ public class EstTest {
         assertEquals(1, ESTService.storeToArray(enrolled.getStore()).length);
     }
 
+    /** RFC 7030 §4.1.3: the certs-only PKCS#7 is DER (it was BER, indefinite lengths, which strict clients refuse). */
+    @Test
+    void pkcs7AnswersAreDer() throws Exception {
+        String body = estGet("/cacerts", null);
+        byte[] pkcs7 = java.util.Base64.getMimeDecoder().decode(body);
+        assertTrue(java.util.Arrays.equals(pkcs7,
+                org.bouncycastle.asn1.ASN1Primitive.fromByteArray(pkcs7).getEncoded(org.bouncycastle.asn1.ASN1Encoding.DER)),
+                "cacerts is not DER");
+    }
+
     private static String csrattrs(String label, String authorization) throws Exception {
+        return estGet(label + "/csrattrs", authorization);
+    }
+
+    private static String estGet(String path, String authorization) throws Exception {
         java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("root", root());
@@ -142,7 +156,7 @@ public class EstTest {
         javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
         tls.init(null, tmf.getTrustManagers(), null);
         java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("https://" + SERVER + "/.well-known/est" + label + "/csrattrs"));
+                java.net.URI.create("https://" + SERVER + "/.well-known/est" + path));
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
