@@ -19,8 +19,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.Optional;
-import org.bouncycastle.asn1.ASN1OctetString;
-import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -28,7 +26,6 @@ import org.bouncycastle.cert.ocsp.BasicOCSPResp;
 import org.bouncycastle.cert.ocsp.BasicOCSPRespBuilder;
 import org.bouncycastle.cert.ocsp.CertificateID;
 import org.bouncycastle.cert.ocsp.OCSPException;
-import org.bouncycastle.cert.ocsp.OCSPReq;
 import org.bouncycastle.cert.ocsp.OCSPRespBuilder;
 import org.bouncycastle.cert.ocsp.Req;
 import org.jboss.logging.Logger;
@@ -54,8 +51,6 @@ import org.jboss.logging.Logger;
 public class OcspResponder {
 
     private static final Logger LOG = Logger.getLogger(OcspResponder.class);
-    /** RFC 8954 §2.1: nonces are 1 to 32 octets. */
-    private static final int MAX_NONCE = 32;
 
     @Inject
     IssuerIndex issuers;
@@ -116,6 +111,9 @@ public class OcspResponder {
             LOG.error(e.getMessage());
             count("internal_error");
             return status(OCSPRespBuilder.INTERNAL_ERROR);
+        } catch (OcspRequests.Malformed m) {
+            count("malformed");
+            return status(OCSPRespBuilder.MALFORMED_REQUEST);
         } catch (Refusal r) {
             count(r.status == OCSPRespBuilder.MALFORMED_REQUEST ? "malformed" : "unauthorized");
             return status(r.status);
@@ -148,25 +146,9 @@ public class OcspResponder {
     }
 
     private OcspAnswer answer(byte[] request) {
-        if (request == null || request.length == 0 || request.length > config.maxRequestBytes()) {
-            throw new Refusal(OCSPRespBuilder.MALFORMED_REQUEST);
-        }
-        OCSPReq req;
-        Req[] list;
-        Extension nonce;
-        try {
-            req = new OCSPReq(request);
-            list = req.getRequestList();
-            nonce = req.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
-        } catch (IOException | RuntimeException e) {
-            throw new Refusal(OCSPRespBuilder.MALFORMED_REQUEST);
-        }
-        if (list.length == 0 || list.length > config.maxCertificates()) {
-            throw new Refusal(OCSPRespBuilder.MALFORMED_REQUEST);
-        }
-        if (nonce != null) {
-            checkNonce(nonce);
-        }
+        OcspRequests.Parsed parsed = OcspRequests.parse(request, config.maxRequestBytes(), config.maxCertificates());
+        Req[] list = parsed.list();
+        Extension nonce = parsed.nonce();
         LoadedCa ca = null;
         for (Req r : list) {
             LoadedCa found = issuers.find(r.getCertID()).orElseThrow(() -> new Refusal(OCSPRespBuilder.UNAUTHORIZED));
@@ -294,18 +276,6 @@ public class OcspResponder {
             throw new IllegalStateException("signing the OCSP response failed", e);
         } catch (IOException e) {
             throw new IllegalStateException("encoding the OCSP response failed", e);
-        }
-    }
-
-    private static void checkNonce(Extension nonce) {
-        try {
-            ASN1OctetString value = ASN1OctetString.getInstance(nonce.getExtnValue().getOctets());
-            int length = value.getOctets().length;
-            if (length < 1 || length > MAX_NONCE) {
-                throw new Refusal(OCSPRespBuilder.MALFORMED_REQUEST);
-            }
-        } catch (IllegalArgumentException e) {
-            throw new Refusal(OCSPRespBuilder.MALFORMED_REQUEST);
         }
     }
 

@@ -52,10 +52,34 @@ public final class CsrDecoder {
         try {
             PKCS10CertificationRequest csr = new PKCS10CertificationRequest(der);
             csr.getSubjectPublicKeyInfo().getAlgorithm(); // force the structure to be complete
+            checkSubjectStrings(csr);
             return csr;
+        } catch (FleetCaException e) {
+            throw e;
         } catch (Exception e) {
             // Any parse failure of untrusted input is a 400, never a 500.
             throw new FleetCaException(ProblemType.BAD_CSR, "csr is not a valid DER-encoded PKCS#10 request");
+        }
+    }
+
+    /**
+     * Every attribute value of the subject decodes as the string type it claims (X.520 / RFC 5280 §4.1.2.4):
+     * BouncyCastle decodes a UTF8String lazily and throws on bad UTF-8 wherever the name is later read or
+     * compared (the device id taken from the CN, the renewal's subject comparison), which was a 500. Found by
+     * CsrFuzzTest.
+     */
+    private static void checkSubjectStrings(PKCS10CertificationRequest csr) {
+        for (org.bouncycastle.asn1.x500.RDN rdn : csr.getSubject().getRDNs()) {
+            for (org.bouncycastle.asn1.x500.AttributeTypeAndValue value : rdn.getTypesAndValues()) {
+                if (value.getValue() instanceof org.bouncycastle.asn1.ASN1String string) {
+                    try {
+                        string.getString();
+                    } catch (IllegalArgumentException e) {
+                        throw new FleetCaException(ProblemType.BAD_CSR, "the CSR subject's " + value.getType().getId()
+                                + " is not a valid " + string.getClass().getSimpleName().replace("DER", ""));
+                    }
+                }
+            }
         }
     }
 }

@@ -32,6 +32,11 @@ final class PublicKeyPolicy {
     private PublicKeyPolicy() {}
 
     static DeviceKeyType check(SubjectPublicKeyInfo spki, CertificateProfile profile) {
+        if (spki.getPublicKeyData().getPadBits() != 0) {
+            // RFC 5480 §2.2, RFC 3279 §2.3.1, RFC 8410 §3: every key FleetCA takes is whole octets. Found by CsrFuzzTest
+            // (reading such a BIT STRING's octets threw, a 500 where the key policy ran before proof of possession).
+            throw bad("the subjectPublicKey BIT STRING has unused bits; public keys are whole octets");
+        }
         ASN1ObjectIdentifier alg = spki.getAlgorithm().getAlgorithm();
         DeviceKeyType type;
         if (alg.equals(X9ObjectIdentifiers.id_ecPublicKey)) {
