@@ -10,9 +10,14 @@
 #          503 problem+json with Retry-After and no request hangs; readiness is DOWN; OCSP never answers good
 #          for a certificate revoked before the outage; FleetCA is ready again within 5 s of PostgreSQL being
 #          back, without a restart; no committed record is lost.
+#   hostile HOSTILE_REQUESTS (ci 30000, full 100000) malformed requests over raw sockets to every endpoint (src/test/faults/hostile.py):
+#          mutated and truncated DER and JSON, wrong content types, broken UTF-8, deep nesting, huge numbers,
+#          oversized headers and URLs, lying Content-Length, EST over TLS. No 5xx; no certificate, device or
+#          station written; RSS and threads bounded (printed); FleetCA still enrolls afterwards.
 # Prints a table (scenario | load | requests | 5xx (documented 503) | lost | unrecorded | outcome) and exits
-# non-zero when an invariant broke. FAULT_SIZE=ci (default: 4 kills, a 10 s outage; about 3 minutes) or
-# full (20 kills, 30 s); KILL_ROUNDS and OUTAGE override. SCENARIOS ("kill outage") picks scenarios.
+# non-zero when an invariant broke. FAULT_SIZE=ci (default: 4 kills, a 10 s outage, 30,000 hostile requests; about
+# 5 minutes) or full (20 kills, 30 s, 100,000); KILL_ROUNDS, OUTAGE and HOSTILE_REQUESTS override. SCENARIOS
+# ("kill outage hostile") picks scenarios.
 # Environment: JAVA_HOME (Temurin 25), SKIP_BUILD (0), MAVEN_ARGS, FAULT_PORT (8098), FAULT_PG_PORT (55433).
 # Needs: PostgreSQL server binaries (postgresql), softhsm2, openssl, curl, jq, python3-cryptography.
 set -euo pipefail
@@ -21,7 +26,8 @@ cd "$root"
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 size=${FAULT_SIZE:-ci}
 if [ "$size" = full ]; then rounds=${KILL_ROUNDS:-20}; outage=${OUTAGE:-30}; else rounds=${KILL_ROUNDS:-4}; outage=${OUTAGE:-10}; fi
-scenarios=${SCENARIOS:-kill outage}
+if [ "$size" = full ]; then hostile=${HOSTILE_REQUESTS:-100000}; else hostile=${HOSTILE_REQUESTS:-30000}; fi
+scenarios=${SCENARIOS:-kill outage hostile}
 port=${FAULT_PORT:-8098}
 est_port=$((port + 350))
 pg_port=${FAULT_PG_PORT:-55433}
@@ -225,6 +231,45 @@ if grep -qw outage <<<"$scenarios"; then
   note "outage: answers $(cut -f2,7 "$work/outage.tsv" | sort | uniq -c | tr -s ' ' | tr '\n' ';') slowest $slowest ms"
   note "outage: OCSP for the revoked certificate: $ocsp_answers ready again $back ms after PostgreSQL"
   table+=("| PostgreSQL down $outage s | 16 enrolling clients, OCSP poller | $requests | $all5 ($doc5) | $missing of $got received | OCSP for a revoked cert: never good ($good_revoked); ready again in ${back:-never} ms; slowest answer $slowest ms | $outcome |")
+  [ "$outcome" = ok ] || failed=1
+fi
+
+if grep -qw hostile <<<"$scenarios"; then
+  note "hostile: $hostile malformed requests from 8 threads"
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout /dev/null -subj /CN=fh-00-00001 \
+    -outform DER -out "$work/seed.csr" 2>/dev/null
+  openssl ocsp -issuer "$work/issuing.pem" -serial 0x1234567890abcdef -reqout "$work/seed.ocsp" >/dev/null 2>&1
+  for i in $(seq -w 1 100); do
+    provisioning-scripts/enroll-device.sh --token-only "$station" "$work/station.key" "fh-00-000$i"
+  done >"$work/station-tokens.txt"
+  rows() { sql "SELECT (SELECT COUNT(*) FROM certificate) || ' ' || (SELECT COUNT(*) FROM device) || ' ' ||
+                (SELECT COUNT(*) FROM station) || ' ' || (SELECT COUNT(*) FROM enrollment_code)"; }
+  audit_rows() { sql "SELECT (SELECT COUNT(*) FROM audit_event) + (SELECT COUNT(*) FROM audit_pending)"; }
+  before_rows=$(rows); before_audit=$(audit_rows)
+  rss0=$(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$pid/status"); th0=$(awk '/Threads/ {print $2}' "/proc/$pid/status")
+  : >"$work/proc.log"
+  ( while kill -0 "$pid" 2>/dev/null && [ ! -e "$work/hostile.done" ]; do
+      awk '/VmRSS/ {r = int($2 / 1024)} /Threads/ {t = $2} END {print r, t}' "/proc/$pid/status" >>"$work/proc.log"; sleep 1
+    done ) & sp=$!
+  python3 src/test/faults/hostile.py 127.0.0.1 "$port" "$est_port" "$work/root.pem" "$token" "$work/station-tokens.txt" \
+    "$work/seed.csr" "$work/seed.ocsp" "$hostile" 8 "$work/hostile.json"
+  touch "$work/hostile.done"; wait "$sp" || true
+  after_rows=$(rows); after_audit=$(audit_rows)
+  rss_max=$(awk 'BEGIN {m = 0} $1 > m {m = $1} END {print m}' "$work/proc.log")
+  th_max=$(awk 'BEGIN {m = 0} $2 > m {m = $2} END {print m}' "$work/proc.log")
+  rss1=$(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$pid/status"); th1=$(awk '/Threads/ {print $2}' "/proc/$pid/status")
+  read -r requests secs n5 closed timeouts version < <(jq -r '"\(.requests) \(.seconds) \(.answers["5xx"]) \(.answers.closed) \(.answers.timeout) \(.answers.version)"' "$work/hostile.json")
+  statuses=$(jq -r '.statuses | to_entries | sort_by(.key) | map("\(.key) \(.value)") | join(", ")' "$work/hostile.json")
+  post=$(load fq 4 6 "$work/after-hostile.tsv" && awk -F'\t' '$2 == 201 || $2 == 200' "$work/after-hostile.tsv" | wc -l)
+  outcome=ok
+  [ "$n5" = 0 ] || outcome="FAILED: $n5 answers 5xx: $(jq -c '.fivexx[:3]' "$work/hostile.json")"
+  [ "$before_rows" = "$after_rows" ] || outcome="FAILED: rows (certificate device station code) went from $before_rows to $after_rows"
+  [ "$post" -gt 0 ] || outcome="FAILED: no enrollment succeeded after the hostile run"
+  curl -fs "$base/q/health/ready" >/dev/null || outcome="FAILED: not ready after the hostile run"
+  note "hostile: answers $statuses; $closed closed without an answer, $timeouts timed out (a lying Content-Length waits for the read timeout); $version HTTP/9.9 request lines answered 501 by Vert.x; $requests in $secs s"
+  note "hostile: RSS $rss0 MiB before, at most $rss_max during, $rss1 after; threads $th0, at most $th_max, $th1 after"
+  note "hostile: audit events $before_audit -> $after_audit (refusals of verified callers, one each; anonymous ones counted per minute)"
+  table+=("| $requests malformed requests, every endpoint | 8 raw-socket clients, $secs s | $requests | $n5 (and $version HTTP/9.9 lines: 501 from Vert.x) | no certificate, device or station written | RSS $rss0 -> max $rss_max MiB, threads $th0 -> max $th_max; audit +$((after_audit - before_audit)); $closed closed unanswered; enrolls afterwards | $outcome |")
   [ "$outcome" = ok ] || failed=1
 fi
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzes every Jazzer target (the @FuzzTest methods under src/test/java), one at a time for the time its
-# annotation bounds (10 to 20 s): Jazzer fuzzes only one target per JVM. A finding fails the run and leaves
-# its input under src/test/resources/<package>/<Class>Inputs/<method>/crash-*: fix the cause, rename the file
-# to say what it is, and it stays in the seed corpus, replayed by every `./mvnw test` (regression mode).
+# annotation bounds (5 to 10 s; for longer runs raise maxDuration): Jazzer fuzzes one target per JVM. A finding
+# fails the run and leaves its input under src/test/resources/<package>/<Class>Inputs/<method>/crash-*: fix the
+# cause, rename the file to say what it is, and it stays in the seed corpus, replayed by every `./mvnw test`.
 # Usage: src/test/fuzz/run.sh [Class ...]   Environment: JAVA_HOME (Temurin 25), MAVEN_ARGS (e.g. -o).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)

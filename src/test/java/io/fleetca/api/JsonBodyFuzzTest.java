@@ -18,7 +18,7 @@ class JsonBodyFuzzTest {
     private static final Class<?>[] BODIES = {Dtos.EnrollRequest.class, Dtos.StationCertificateRequest.class,
             Dtos.RevokeRequest.class, Dtos.EnrollmentCodeRequest.class, io.fleetca.ra.StationRegistration.class};
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10s")
     void body(String body) {
         for (Class<?> type : BODIES) {
             try {

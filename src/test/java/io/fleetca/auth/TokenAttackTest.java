@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetca.enrollment.EnrollmentTest;
+import io.fleetca.testing.Fixtures;
 import io.fleetca.testing.TestCsrs;
 import io.fleetca.testing.TestStation;
 import io.fleetca.testing.TestTokens;
@@ -42,13 +43,7 @@ import org.junit.jupiter.api.Test;
 class TokenAttackTest {
 
     private static void enrollRefused(String authorization, String deviceId, String detailPart) {
-        given().header("Authorization", authorization).contentType(ContentType.JSON)
-                .body(Map.of("profile", "operational", "csr", TestCsrs.pemFor(TestCsrs.ecP256())))
-                .when().post("/api/v1/devices/" + deviceId + "/certificates")
-                .then().statusCode(401).contentType("application/problem+json")
-                .body("type", equalTo("https://fleetca.io/problems/unauthorized"))
-                .body("detail", containsString(detailPart));
-        EnrollmentTest.assertNoDevice(deviceId);
+        Fixtures.enrollmentRefused(authorization, deviceId, detailPart);
     }
 
     /** RFC 8725 §2.1: HS256 keyed with what the verifier knows publicly (the station's JWK, its SPKI). */

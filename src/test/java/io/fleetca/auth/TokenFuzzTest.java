@@ -15,7 +15,7 @@ import io.fleetca.common.ProblemType;
 @Tag("fuzz")
 class TokenFuzzTest {
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10s")
     void bearerAndHeader(FuzzedDataProvider data) {
         String header = data.consumeString(4096);
         String rest = data.consumeRemainingAsString();

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Tag;
 @Tag("fuzz")
 class IdentifierFuzzTest {
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void segment(String segment) {
         Text.isDeviceId(segment);
         Text.isStationId(segment);

@@ -5,6 +5,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.fleetca.testing.Fixtures;
 import io.fleetca.testing.TestCsrs;
 import io.fleetca.testing.TestStation;
 import io.fleetca.testing.TestTokens;
@@ -23,13 +24,7 @@ import org.junit.jupiter.api.Test;
 class StationAuthTest {
 
     private static void refusedWith(String authorization, String deviceId, String detailPart) {
-        given().header("Authorization", authorization).contentType(ContentType.JSON)
-                .body(Map.of("profile", "operational", "csr", TestCsrs.pemFor(TestCsrs.ecP256())))
-                .when().post("/api/v1/devices/" + deviceId + "/certificates")
-                .then().statusCode(401).contentType("application/problem+json")
-                .body("type", equalTo("https://fleetca.io/problems/unauthorized"))
-                .body("detail", containsString(detailPart));
-        assertNoDevice(deviceId);
+        Fixtures.enrollmentRefused(authorization, deviceId, detailPart);
     }
 
     /** base64url(SHA-256(SubjectPublicKeyInfo DER)): the csr_spki_sha256 claim for a key. */

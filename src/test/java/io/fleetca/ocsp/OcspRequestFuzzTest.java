@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Tag;
 @Tag("fuzz")
 class OcspRequestFuzzTest {
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10s")
     void request(byte[] data) {
         try {
             OcspRequests.Parsed parsed = OcspRequests.parse(data, 4096, 16);

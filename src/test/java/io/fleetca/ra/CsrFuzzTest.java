@@ -27,7 +27,7 @@ class CsrFuzzTest {
             Set.of(DeviceKeyType.EC_P256, DeviceKeyType.EC_P384, DeviceKeyType.RSA, DeviceKeyType.ED25519), 2048, 4096,
             Optional.empty(), List.of("clientAuth"), Duration.ZERO, RenewalKey.ANY);
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10s")
     void csr(byte[] data) {
         attempt(() -> CsrDecoder.decode(data, 16_384));
         attempt(() -> CsrDecoder.decode(Base64.getEncoder().encodeToString(data), 16_384));

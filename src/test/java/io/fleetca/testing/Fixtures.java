@@ -3,9 +3,6 @@ package io.fleetca.testing;
 import static io.restassured.RestAssured.given;
 
 import io.fleetca.enrollment.EnrollmentTest;
-import io.fleetca.testing.TestCsrs;
-import io.fleetca.testing.TestStation;
-import io.fleetca.testing.TestTokens;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import java.math.BigInteger;
@@ -55,5 +52,19 @@ public final class Fixtures {
     public static Response admin(String path, Object body) {
         return given().header("Authorization", TestTokens.admin()).contentType(ContentType.JSON).body(body)
                 .when().post(path);
+    }
+
+    /**
+     * A station enrollment with this Authorization header is refused 401 (unauthorized) with a detail naming
+     * {@code detailPart}, and nothing is stored for the device.
+     */
+    public static void enrollmentRefused(String authorization, String deviceId, String detailPart) {
+        given().header("Authorization", authorization).contentType(ContentType.JSON)
+                .body(Map.of("profile", "operational", "csr", TestCsrs.pemFor(TestCsrs.ecP256())))
+                .when().post("/api/v1/devices/" + deviceId + "/certificates")
+                .then().statusCode(401).contentType("application/problem+json")
+                .body("type", org.hamcrest.Matchers.equalTo("https://fleetca.io/problems/unauthorized"))
+                .body("detail", org.hamcrest.Matchers.containsString(detailPart));
+        EnrollmentTest.assertNoDevice(deviceId);
     }
 }
