@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetca.testing.Openssl;
+import io.fleetca.testing.Fixtures;
 import io.fleetca.testing.TestCsrs;
 import io.fleetca.testing.TestStation;
 import io.fleetca.testing.TestTokens;
@@ -153,7 +154,7 @@ public class EnrollmentTest {
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://fleetca.io/problems/device-id-case-conflict"))
                 .body("detail", org.hamcrest.Matchers.containsString("existing device " + lower));
-        assertNoDevice(upper);
+        Fixtures.assertNoDevice(upper);
 
         // Decommissioned, the old id still blocks its other spellings.
         given().header("Authorization", TestTokens.admin()).contentType(ContentType.JSON).body("")
@@ -161,7 +162,7 @@ public class EnrollmentTest {
         String mixed = "Case-" + lower.substring(5);
         enroll(station, mixed, "operational", TestCsrs.pemFor(TestCsrs.ecP256())).then().statusCode(409)
                 .body("type", equalTo("https://fleetca.io/problems/device-id-case-conflict"));
-        assertNoDevice(mixed);
+        Fixtures.assertNoDevice(mixed);
     }
 
     @Test
@@ -201,17 +202,13 @@ public class EnrollmentTest {
         return name.getName().toString();
     }
 
-    public static void assertNoDevice(String deviceId) {
-        given().header("Authorization", TestTokens.admin()).when().get("/api/v1/devices/" + deviceId).then().statusCode(404);
-    }
-
     @Test
     void noCertificateWithoutStation() {
         String deviceId = TestStation.newDeviceId();
         given().contentType(ContentType.JSON).body(Map.of("profile", "idevid", "csr", TestCsrs.pemFor(TestCsrs.ecP256())))
                 .when().post("/api/v1/devices/" + deviceId + "/certificates").then().statusCode(401)
                 .contentType("application/problem+json");
-        assertNoDevice(deviceId);
+        Fixtures.assertNoDevice(deviceId);
     }
 
     private static String pem(X509CertificateHolder certificate) throws java.io.IOException {

@@ -1,6 +1,6 @@
 package io.fleetca.enrollment;
 
-import static io.fleetca.enrollment.EnrollmentTest.assertNoDevice;
+import static io.fleetca.testing.Fixtures.assertNoDevice;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;

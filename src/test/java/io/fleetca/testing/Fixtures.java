@@ -65,6 +65,11 @@ public final class Fixtures {
                 .then().statusCode(401).contentType("application/problem+json")
                 .body("type", org.hamcrest.Matchers.equalTo("https://fleetca.io/problems/unauthorized"))
                 .body("detail", org.hamcrest.Matchers.containsString(detailPart));
-        EnrollmentTest.assertNoDevice(deviceId);
+        assertNoDevice(deviceId);
+    }
+
+    /** No device of this id exists: a refused enrollment stored nothing. */
+    public static void assertNoDevice(String deviceId) {
+        given().header("Authorization", TestTokens.admin()).when().get("/api/v1/devices/" + deviceId).then().statusCode(404);
     }
 }
