@@ -17,7 +17,7 @@ class BlockingOcsp {
     OcspResponder responder;
 
     @ActivateRequestContext
-    OcspAnswer respond(byte[] request) {
-        return responder.respond(request);
+    OcspAnswer respond(byte[] request, String source) {
+        return responder.respond(request, source);
     }
 }

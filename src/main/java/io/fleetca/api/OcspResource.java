@@ -12,6 +12,8 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.Response;
 import java.net.URLDecoder;
@@ -53,13 +55,14 @@ public class OcspResource {
      * ({@link RepeatedRequests}); every other one goes to a worker thread (it may read the database or sign).
      */
     @POST
-    public Uni<Response> post(byte[] body) {
+    public Uni<Response> post(byte[] body, @Context HttpServerRequest http) {
         byte[] request = body == null ? new byte[0] : body;
         OcspAnswer repeat = repeated.answer(request);
         if (repeat != null) {
             return Uni.createFrom().item(postAnswer(repeat));
         }
-        return Uni.createFrom().item(() -> postAnswer(blocking.respond(request)))
+        String source = Sources.of(http);
+        return Uni.createFrom().item(() -> postAnswer(blocking.respond(request, source)))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
@@ -70,8 +73,8 @@ public class OcspResource {
 
     @GET
     @Path("/{request: .+}")
-    public Response get(@Encoded @PathParam("request") String encoded) {
-        OcspAnswer answer = responder.respond(decode(encoded));
+    public Response get(@Encoded @PathParam("request") String encoded, @Context HttpServerRequest http) {
+        OcspAnswer answer = responder.respond(decode(encoded), Sources.of(http));
         Response.ResponseBuilder response = Response.ok(answer.der(), OCSP_RESPONSE);
         if (!answer.cacheable()) {
             return response.header("Cache-Control", "no-store").build();

@@ -57,8 +57,7 @@ public class ProblemMapper {
                     LOG.error("Could not write the audit event of a refused request", auditFailure);
                 }
             } else if (e.type() == ProblemType.UNAUTHORIZED || e.type() == ProblemType.FORBIDDEN) {
-                var address = http.remoteAddress();
-                unverified.refused("api", address == null ? null : address.hostAddress(), e.type().slug());
+                unverified.refused("api", Sources.of(http), e.type().slug());
             }
         }
         if (e.type().status() >= 500 && !TEMPORARY.contains(e.type())) {

@@ -8,6 +8,7 @@ import io.fleetca.auth.StationCertificateProvisioner;
 import io.fleetca.auth.StationTokenProvisioner;
 import io.fleetca.common.FleetCaException;
 import io.fleetca.common.ProblemType;
+import io.fleetca.common.SourceLimits;
 import io.fleetca.ra.EnrollmentCatalog;
 import io.fleetca.ra.EnrollmentResult;
 import io.fleetca.ra.IssuancePipeline;
@@ -75,6 +76,9 @@ public class EstOperations {
     @Inject
     CallerContext callers;
 
+    @Inject
+    SourceLimits limits;
+
     /**
      * Serves one request; {@code label} is the profile path segment of RFC 7030 §3.2.2, if any; {@code source}
      * is the client's address. Called from a Vert.x worker thread, outside JAX-RS: the request context the
@@ -100,12 +104,20 @@ public class EstOperations {
                     if (!"POST".equals(method)) {
                         yield EstReply.error(405, "simpleenroll takes POST", Map.of("Allow", "POST"));
                     }
+                    Optional<EstReply> limited = sourceLimited(source);
+                    if (limited.isPresent()) {
+                        yield limited.get();
+                    }
                     enrolling = true;
-                    yield enroll(label, authorization, clientCertificate, body);
+                    yield enroll(label, authorization, clientCertificate, body, source);
                 }
                 case "simplereenroll" -> {
                     if (!"POST".equals(method)) {
                         yield EstReply.error(405, "simplereenroll takes POST", Map.of("Allow", "POST"));
+                    }
+                    Optional<EstReply> limited = sourceLimited(source);
+                    if (limited.isPresent()) {
+                        yield limited.get();
                     }
                     enrolling = true;
                     if (clientCertificate == null) {
@@ -129,6 +141,7 @@ public class EstOperations {
                     }
                 } else {
                     unverified.refused("est", source, e.type().slug());
+                    limits.estRefused(source);
                 }
             }
             return refusal(e);
@@ -139,6 +152,16 @@ public class EstOperations {
             LOG.error("EST request failed", e);
             return EstReply.error(500, "FleetCA could not complete the request; the event is logged", Map.of());
         }
+    }
+
+    /**
+     * A source whose unverified credentials were refused too often (guessing enrollment codes, say) gets 429
+     * (RFC 6585 §4) before its credential is even looked at, until its budget refills.
+     */
+    private Optional<EstReply> sourceLimited(String source) {
+        return limits.estRefusalsSpent(source).map(wait -> refusal(new FleetCaException(ProblemType.RATE_LIMITED,
+                "too many refused credentials from this address (fleetca.limits.est-refusals-per-minute); retry later",
+                wait)));
     }
 
     private static EstReply onlyGet(String method, java.util.function.Supplier<EstReply> answer) {
@@ -181,7 +204,8 @@ public class EstOperations {
      * simpleenroll (RFC 7030 §4.2.1): the credential picks the provisioner; each turns it into a grant, and
      * the issuance pipeline works from the grant alone.
      */
-    private EstReply enroll(Optional<String> label, String authorization, byte[] clientCertificate, String body) {
+    private EstReply enroll(Optional<String> label, String authorization, byte[] clientCertificate, String body,
+                             String source) {
         EnrollmentGrant grant;
         if ((authorization == null || authorization.isBlank()) && clientCertificate != null) {
             grant = stationCertificates.authorize(clientCertificate, label);
@@ -192,7 +216,7 @@ public class EstOperations {
             grant = stationTokens.authorize(new StationTokenProvisioner.Presented(authorization, null), label);
         } else if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             String[] userAndCode = basic(authorization);
-            grant = enrollmentCodes.authorize(new EnrollmentCodeProvisioner.Presented(userAndCode[0], userAndCode[1]), label);
+            grant = enrollmentCodes.authorize(new EnrollmentCodeProvisioner.Presented(userAndCode[0], userAndCode[1], source), label);
         } else {
             throw new FleetCaException(ProblemType.UNAUTHORIZED, "use the Bearer or Basic authorization scheme");
         }

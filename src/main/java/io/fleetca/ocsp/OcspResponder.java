@@ -6,6 +6,7 @@ import io.fleetca.registry.PreproducedOcspStore;
 import io.fleetca.ca.ResponderCertificates;
 import io.fleetca.common.FleetCaException;
 import io.fleetca.common.ProblemType;
+import io.fleetca.common.SourceLimits;
 import io.fleetca.common.SerialNumber;
 import io.fleetca.common.Text;
 import io.fleetca.registry.CertificateState;
@@ -68,6 +69,9 @@ public class OcspResponder {
     SigningBudget budget;
 
     @Inject
+    SourceLimits sourceLimits;
+
+    @Inject
     PreproducedOcspStore preproduced;
 
     @Inject
@@ -91,22 +95,25 @@ public class OcspResponder {
         cache = new Lru<>(config.cacheSize()); // bounded: anyone can ask about random serials
     }
 
-    /** Always an OCSPResponse; never throws for bad input. */
-    public OcspAnswer respond(byte[] request) {
-        return respond(request, null);
+    /**
+     * Always an OCSPResponse; never throws for bad input. {@code source}: the client's address, whose share of
+     * the signing budget a nonce request takes ({@link SourceLimits}).
+     */
+    public OcspAnswer respond(byte[] request, String source) {
+        return respond(request, source, null);
     }
 
     /** {@code missing}: the responder whose key was found missing on the first try, replaced before this one. */
-    private OcspAnswer respond(byte[] request, ResponderCertificates.ResponderKeyMissingException missing) {
+    private OcspAnswer respond(byte[] request, String source, ResponderCertificates.ResponderKeyMissingException missing) {
         try {
             if (missing != null) {
                 responders.replaceMissingKey(missing.caId(), missing.alias());
             }
-            return answer(request);
+            return answer(request, source);
         } catch (ResponderCertificates.ResponderKeyMissingException e) {
             // tryLater (RFC 6960 §2.3) would last until the responder's renewal: use a successor, once.
             if (missing == null) {
-                return respond(request, e);
+                return respond(request, source, e);
             }
             LOG.error(e.getMessage());
             count("internal_error");
@@ -145,7 +152,7 @@ public class OcspResponder {
         }
     }
 
-    private OcspAnswer answer(byte[] request) {
+    private OcspAnswer answer(byte[] request, String source) {
         OcspRequests.Parsed parsed = OcspRequests.parse(request, config.maxRequestBytes(), config.maxCertificates());
         Req[] list = parsed.list();
         Extension nonce = parsed.nonce();
@@ -160,7 +167,8 @@ public class OcspResponder {
         if (nonce == null && list.length == 1) {
             return cachedOrSigned(ca, list[0].getCertID(), request);
         }
-        if (!budget.take()) {
+        // This source's share first, so that one address spending its share leaves the instance's budget to others.
+        if (!sourceLimits.takeOcspSignature(source) || !budget.take()) {
             if (list.length == 1) {
                 // RFC 8954 §2.1: a responder may ignore the nonce; the cached response costs the HSM nothing.
                 meters.counter("fleetca.ocsp.budget.exceeded", "answer", "without_nonce").increment();

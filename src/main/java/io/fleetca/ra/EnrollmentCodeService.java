@@ -11,6 +11,7 @@ import io.fleetca.registry.DeviceRecord;
 import io.fleetca.registry.DeviceRegistry;
 import io.fleetca.registry.DeviceStatus;
 import io.fleetca.registry.EnrollmentCodeRecord;
+import io.fleetca.registry.EnrollmentCodeFailures;
 import io.fleetca.registry.EnrollmentCodes;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,6 +35,9 @@ public class EnrollmentCodeService {
 
     @Inject
     EnrollmentCodes codes;
+
+    @Inject
+    EnrollmentCodeFailures failures;
 
     @Inject
     DeviceRegistry devices;
@@ -73,6 +77,7 @@ public class EnrollmentCodeService {
         String hash = Text.sha256Hex(code);
         QuarkusTransaction.requiringNew().run(() -> {
             codes.add(new EnrollmentCodeRecord(hash, deviceId, profile, actor, now, expiresAt, null, null));
+            failures.clear(deviceId); // an admin's new code ends a lockout from guessed codes
             audit.append(new AuditEvent(actor, "enrollment-code.created", "device:" + deviceId, Json.object(
                     "profile", profile, "expiresAt", expiresAt.toString(), "codeRef", hash.substring(0, 12))));
         });

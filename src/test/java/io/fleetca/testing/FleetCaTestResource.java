@@ -57,6 +57,13 @@ public class FleetCaTestResource implements QuarkusTestResourceLifecycleManager 
                     Map.entry("fleetca.profiles.chain-b.issuer", "chain-issuing-b"),
                     // Tests wait for CRLs: publish within 2 s of a revocation (the default is 60 s).
                     Map.entry("fleetca.crl.publish-delay", "PT2S"),
+                    // Per-source limits: small, so SourceLimitsTest reaches them from 127.0.0.2 and up; every other
+                    // test calls from 127.0.0.1, which is exempt. The per-device code limit applies to all.
+                    Map.entry("fleetca.limits.exempt-sources", "127.0.0.1,::1"),
+                    Map.entry("fleetca.limits.crl-downloads-per-minute", "3"),
+                    Map.entry("fleetca.limits.ocsp-signatures-per-second", "2"),
+                    Map.entry("fleetca.limits.est-refusals-per-minute", "3"),
+                    Map.entry("fleetca.limits.enrollment-code-failures", "3"),
                     // EST on loopback, on a port of its own.
                     Map.entry("fleetca.est.port", Integer.toString(EST_PORT)),
                     Map.entry("fleetca.est.host", "127.0.0.1"));
