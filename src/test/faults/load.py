@@ -8,7 +8,7 @@ THREADS threads (three in four over REST, the rest over EST simpleenroll with a 
 fresh devices PREFIX-<thread>-<n> until SECONDS have passed or STOP_FILE exists: each a new EC P-256
 key and CSR and a one-time ES256 station token (station key: PEM EC P-256). Every answer is one
 tab-separated line in OUT:
-    kind  status  millis  serial  sha256(DER)  retry_after  problem_type
+    kind  status  millis  serial  sha256(DER)  retry_after  problem_type  answered_at (epoch ms)
 kind is rest or est; status the HTTP status, or "conn" (refused or reset: the server is down) or
 "timeout" (no answer within 30 s: a hang). serial and sha256 are set for certificates received.
 Needs python3-cryptography (Debian 12: 38.x)."""
@@ -60,7 +60,8 @@ def record(kind, status, started, der=None, retry="", problem=""):
         cert = x509.load_der_x509_certificate(der)
         serial, digest = format(cert.serial_number, "x"), hashlib.sha256(der).hexdigest()
     with lock:
-        lines.write(f"{kind}\t{status}\t{int((time.time() - started) * 1000)}\t{serial}\t{digest}\t{retry}\t{problem}\n")
+        lines.write(f"{kind}\t{status}\t{int((time.time() - started) * 1000)}\t{serial}\t{digest}\t{retry}\t{problem}"
+                    f"\t{int(time.time() * 1000)}\n")
 
 
 def enroll_once(kind, device):

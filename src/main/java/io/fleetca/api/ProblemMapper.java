@@ -106,6 +106,12 @@ public class ProblemMapper {
             LOG.debugf("Client closed the connection mid-request: %s", e.getMessage());
             return response(ProblemType.MALFORMED_REQUEST, "the connection was closed before the request was read", null);
         }
+        if (malformedFraming(e)) {
+            // Found by the fault suite's hostile requests: broken chunked framing failed the body read deep in
+            // Netty and was logged as an error and answered 500. The client's fault: 400 (if it still listens).
+            LOG.debugf("Malformed request framing: %s", e.getMessage());
+            return response(ProblemType.MALFORMED_REQUEST, "the request body's framing (chunked encoding) is malformed", null);
+        }
         if (DatabaseOutage.isCause(e)) {
             // A state of the service (readiness is DOWN meanwhile), not a failure to log per request.
             LOG.debugf("Database unavailable: %s", e.getMessage());
@@ -114,6 +120,24 @@ public class ProblemMapper {
         }
         LOG.error("Unexpected failure", e);
         return response(ProblemType.INTERNAL, "FleetCA could not complete the request; the event is logged", null);
+    }
+
+    /**
+     * A body whose HTTP/1.1 framing does not parse (RFC 9112 §7.1: a chunk size that is not hex, say): Netty's
+     * decoder fails, and the body read surfaces it as an IOException around the decoder's own exception.
+     */
+    private static boolean malformedFraming(Throwable e) {
+        boolean io = false;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof io.netty.handler.codec.DecoderException) {
+                return true;
+            }
+            if (io && (t instanceof NumberFormatException || t instanceof io.netty.handler.codec.TooLongFrameException)) {
+                return true;
+            }
+            io |= t instanceof java.io.IOException;
+        }
+        return false;
     }
 
     private static boolean clientWentAway(Throwable e) {

@@ -16,11 +16,6 @@ import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwk.EllipticCurveJsonWebKey;
 import org.jose4j.jwk.PublicJsonWebKey;
 import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.MalformedClaimException;
-import org.jose4j.jwt.NumericDate;
-import org.jose4j.jwt.consumer.InvalidJwtException;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.lang.JoseException;
 
 /**
@@ -34,8 +29,6 @@ import org.jose4j.lang.JoseException;
  */
 @ApplicationScoped
 public class StationTokenVerifier {
-
-    static final long MAX_LIFETIME_SECONDS = 600;
 
     @Inject
     StationRegistry stations;
@@ -79,68 +72,15 @@ public class StationTokenVerifier {
         StationRecord station = stations.find(header.kid())
                 .orElseThrow(() -> Unauthorized.because("unknown kid: no station " + header.kid()));
         PublicKey key = keys.computeIfAbsent(station.publicJwk(), StationTokenVerifier::parseKey);
-        String[] algorithms = key instanceof java.security.interfaces.ECPublicKey
-                ? new String[] {AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256}
-                : new String[] {AlgorithmIdentifiers.RSA_USING_SHA256, AlgorithmIdentifiers.RSA_PSS_USING_SHA256};
-        int skew = (int) config.clockSkew().toSeconds();
         Instant now = clock.instant();
-        JwtClaims claims;
-        try {
-            claims = new JwtConsumerBuilder()
-                    .setEvaluationTime(NumericDate.fromMilliseconds(now.toEpochMilli()))
-                    .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, algorithms)
-                    .setVerificationKey(key)
-                    .setExpectedIssuer(station.id())
-                    .setExpectedAudience(config.audience())
-                    .setRequireExpirationTime()
-                    .setRequireIssuedAt()
-                    .setRequireJwtId()
-                    .setRequireSubject()
-                    .setIssuedAtRestrictions(skew, (int) MAX_LIFETIME_SECONDS + skew)
-                    .setAllowedClockSkewInSeconds(skew)
-                    .build()
-                    .processToClaims(token);
-        } catch (InvalidJwtException e) {
-            throw JwtFailures.explain(e, "the station id");
+        StationTokenClaims claims = StationTokenClaims.verify(token, key, station.id(), station.enabled(),
+                config.audience(), now, (int) config.clockSkew().toSeconds(), deviceId);
+        OneTimeToken oneTime = new OneTimeToken(station.id(), claims.jti(), claims.expires());
+        if (use == Use.NOW && !tokens.consume(station.id(), claims.jti(), claims.expires(), now)) {
+            throw Unauthorized.because("the token was already used (replayed jti)");
         }
-        // Only a caller holding the station's key learns that the station is disabled.
-        if (!station.enabled()) {
-            throw Unauthorized.because("station " + station.id() + " is disabled");
-        }
-        try {
-            long lifetime = claims.getExpirationTime().getValue() - claims.getIssuedAt().getValue();
-            if (lifetime > MAX_LIFETIME_SECONDS || lifetime <= 0) {
-                throw Unauthorized.because("station tokens must expire within 10 minutes of iat");
-            }
-            if (deviceId == null && !Text.isDeviceId(claims.getSubject())) {
-                throw Unauthorized.because("the token's sub is not a device id");
-            }
-            if (deviceId != null && !deviceId.equals(claims.getSubject())) {
-                throw Unauthorized.because("the token was issued for device " + claims.getSubject() + ", not " + deviceId);
-            }
-            String jti = claims.getJwtId();
-            if (jti.isEmpty() || jti.length() > 256) {
-                throw Unauthorized.because("jti must be 1 to 256 characters");
-            }
-            Instant expires = Instant.ofEpochSecond(claims.getExpirationTime().getValue()).plusSeconds(skew);
-            OneTimeToken oneTime = new OneTimeToken(station.id(), jti, expires);
-            if (use == Use.NOW && !tokens.consume(station.id(), jti, expires, now)) {
-                throw Unauthorized.because("the token was already used (replayed jti)");
-            }
-            String binding = null;
-            if (claims.hasClaim(Caller.KEY_BINDING_CLAIM)) {
-                Object value = claims.getClaimValue(Caller.KEY_BINDING_CLAIM);
-                if (!(value instanceof String s) || !s.matches("[A-Za-z0-9_-]{43}")) {
-                    throw Unauthorized.because(Caller.KEY_BINDING_CLAIM
-                            + " must be the base64url SHA-256 (43 characters, no padding) of the CSR's SubjectPublicKeyInfo");
-                }
-                binding = s;
-            }
-            return new Verified(new Caller(Caller.Role.STATION, station.id(), station, binding,
-                    use == Use.WITH_RESERVATION ? oneTime : null), claims.getSubject());
-        } catch (MalformedClaimException e) {
-            throw Unauthorized.because("the token claims are malformed");
-        }
+        return new Verified(new Caller(Caller.Role.STATION, station.id(), station, claims.keyBinding(),
+                use == Use.WITH_RESERVATION ? oneTime : null), claims.deviceId());
     }
 
     /** True when the token is a JWS signed by the registered station its kid names (claims unchecked). */

@@ -14,6 +14,9 @@ import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
 /** A BouncyCastle {@link ContentSigner} whose signature is made inside the key store. */
 final class HsmContentSigner implements ContentSigner {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(HsmContentSigner.class);
+    private static final io.fleetca.common.LogThrottle MISSING_LOGGED = new io.fleetca.common.LogThrottle(java.time.Duration.ofMinutes(1));
+
     private final AlgorithmIdentifier algorithmIdentifier;
     private final Function<byte[], byte[]> signFunction;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
@@ -32,13 +35,20 @@ final class HsmContentSigner implements ContentSigner {
     }
 
     /**
-     * A key the database names is not in the key store although the store answers (deleted, or a token
-     * restored from an older backup). Not a token failure: nothing to retry, an operator must act; the
-     * caller gets a 500 without details and the log names the key.
+     * A key the database names is not in the key store although the store answers: a token that lost its
+     * objects (an HSM restored from an older backup or restarted without them; SoftHSM2 once its token directory
+     * was gone) or a key deleted by hand. The CA cannot sign here: 503 with Retry-After, like a store that does
+     * not answer (another instance, or this one once the token is restored, can sign), and readiness is DOWN
+     * ({@link CaKeysReadinessCheck}) so that a load balancer sends the request elsewhere. The log names the key;
+     * the caller's answer does not.
      */
     static FleetCaException keyMissing(String whose, KeyNotFoundException e) {
-        return new FleetCaException(ProblemType.INTERNAL,
-                "the key of " + whose + " (alias " + e.alias() + ") is not in the key store");
+        if (MISSING_LOGGED.shouldLog(e.alias())) { // every request meets it while it lasts: once a minute
+            LOG.errorf("The key of %s (alias %s) is not in the key store: it cannot sign until the token holds it again",
+                    whose, e.alias());
+        }
+        return new FleetCaException(ProblemType.KEY_STORE_UNAVAILABLE,
+                "the signing key store cannot sign for " + whose + " now; retry later", java.time.Duration.ofSeconds(5));
     }
 
     @Override

@@ -18,7 +18,7 @@ public class CaKeyStoreProducer {
             case PKCS11 -> new Pkcs11CaKeyStore(
                     config.pkcs11().config().orElseThrow(() -> new IllegalStateException(
                             "fleetca.keys.provider=pkcs11 needs fleetca.keys.pkcs11.config (a SunPKCS11 configuration file)")),
-                    Pkcs11CaKeyStore.readPin(config.pkcs11().pinFile()), config.reconnectInterval());
+                    config.pkcs11().pinFile(), config.reconnectInterval());
             case SOFTWARE -> {
                 LOG.warn("CA keys are in a software key store, NOT in an HSM: development use only "
                         + "(set fleetca.keys.provider=pkcs11 for production)");

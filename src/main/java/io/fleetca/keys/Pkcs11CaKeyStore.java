@@ -20,14 +20,22 @@ final class Pkcs11CaKeyStore extends JcaCaKeyStore {
     static final String PIN_ENV = "FLEETCA_KEYS_PKCS11_PIN";
 
     private final Path configFile;
-    private final char[] pin;
+    private final java.util.Optional<Path> pinFile;
+    private char[] pin;
+    /**
+     * SHA-256 of the PIN the token last rejected, null when none was: that PIN is never presented again, since
+     * every wrong login counts towards the token locking its user PIN (PKCS#11 CKR_PIN_LOCKED; an HSM then
+     * needs its security officer). A reconnect re-reads the PIN file and logs in once it holds another PIN.
+     */
+    private byte[] rejected;
     /** Reused across reconnects: a lost session or login only needs a new login, not a new provider. */
     private Provider provider;
 
-    Pkcs11CaKeyStore(Path configFile, char[] pin, java.time.Duration reconnectInterval) {
+    Pkcs11CaKeyStore(Path configFile, java.util.Optional<Path> pinFile, java.time.Duration reconnectInterval) {
         super(reconnectInterval);
         this.configFile = configFile;
-        this.pin = pin;
+        this.pinFile = pinFile;
+        this.pin = readPin(pinFile);
     }
 
     /** Reads the PIN from FLEETCA_KEYS_PKCS11_PIN, else from the PIN file; never logs it. */
@@ -50,6 +58,15 @@ final class Pkcs11CaKeyStore extends JcaCaKeyStore {
 
     @Override
     protected synchronized Connection connect() throws GeneralSecurityException, IOException {
+        if (rejected != null) {
+            // Changed PIN: an operator writes the new one to the PIN file; FleetCA picks it up without a restart.
+            char[] current = readPin(pinFile);
+            if (java.security.MessageDigest.isEqual(rejected, digest(current))) {
+                throw new PinRejectedException("The HSM rejected the PIN; it is not presented again until "
+                        + "fleetca.keys.pkcs11.pin-file holds another one (or a restart with " + PIN_ENV + ")");
+            }
+            pin = current;
+        }
         if (provider != null) {
             try {
                 return login(provider);
@@ -79,12 +96,14 @@ final class Pkcs11CaKeyStore extends JcaCaKeyStore {
         } catch (IOException e) {
             String code = rootMessage(e);
             if (code.contains("CKR_PIN_INCORRECT") || code.contains("CKR_PIN_LEN_RANGE") || code.contains("CKR_PIN_LOCKED")) {
+                rejected = digest(pin);
                 throw new PinRejectedException("The HSM rejected the PIN: fix " + PIN_ENV
                         + " or the file named by fleetca.keys.pkcs11.pin-file");
             }
             throw new IllegalStateException("Cannot log in to the PKCS#11 token configured by fleetca.keys.pkcs11.config ("
                     + rootMessage(e) + ")");
         }
+        rejected = null;
         return new Connection(provider, keyStore);
     }
 
@@ -116,6 +135,16 @@ final class Pkcs11CaKeyStore extends JcaCaKeyStore {
     @Override
     public String describe() {
         return "pkcs11 (" + configFile + ")";
+    }
+
+    private static byte[] digest(char[] secret) {
+        try {
+            // Encoded without a String, which would stay in memory until collected.
+            return java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(secret)).array());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String rootMessage(Throwable e) {

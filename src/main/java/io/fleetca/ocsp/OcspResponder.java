@@ -86,6 +86,8 @@ public class OcspResponder {
     @Inject
     MeterRegistry meters;
 
+    private static final io.fleetca.common.LogThrottle MISSING_LOGGED = new io.fleetca.common.LogThrottle(java.time.Duration.ofMinutes(1));
+
     private record Cached(String state, String responderAlias, OcspAnswer answer) {}
 
     private Lru<String, Cached> cache;
@@ -115,9 +117,13 @@ public class OcspResponder {
             if (missing == null) {
                 return respond(request, source, e);
             }
-            LOG.error(e.getMessage());
-            count("internal_error");
-            return status(OCSPRespBuilder.INTERNAL_ERROR);
+            // The successor's key is gone too: a token that lost its objects. tryLater (RFC 6960 §2.3), as for a
+            // CA key missing; readiness is DOWN meanwhile (ca-keys), so a load balancer asks another instance.
+            if (MISSING_LOGGED.shouldLog(e.alias())) {
+                LOG.error(e.getMessage() + "; answering tryLater until the token holds it");
+            }
+            count("try_later");
+            return status(OCSPRespBuilder.TRY_LATER);
         } catch (OcspRequests.Malformed m) {
             count("malformed");
             return status(OCSPRespBuilder.MALFORMED_REQUEST);

@@ -37,6 +37,7 @@ import org.jboss.logging.Logger;
 public class Responders {
 
     private static final Logger LOG = Logger.getLogger(Responders.class);
+    private static final io.fleetca.common.LogThrottle MISSING_LOGGED = new io.fleetca.common.LogThrottle(Duration.ofMinutes(1));
     /** A reservation without a certificate younger than this is another instance still creating it. */
     private static final Duration CREATION_WINDOW = Duration.ofMinutes(2);
 
@@ -118,7 +119,9 @@ public class Responders {
         Optional<LoadedCa> ca = cas.find(caId);
         Optional<ResponderRecord> newest = store.newest(caId);
         if (ca.isPresent() && newest.isPresent() && newest.get().keyAlias().equals(alias)) {
-            LOG.errorf("The key of OCSP responder %s of CA %s is not in the key store; creating a successor", alias, caId);
+            if (MISSING_LOGGED.shouldLog(alias)) { // a token without its objects meets this on every request
+                LOG.errorf("The key of OCSP responder %s of CA %s is not in the key store; creating a successor", alias, caId);
+            }
             create(ca.get(), clock.instant(), alias);
         }
     }

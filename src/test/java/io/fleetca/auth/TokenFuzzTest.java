@@ -10,7 +10,8 @@ import io.fleetca.common.ProblemType;
  * The parts of JWT handling FleetCA writes itself, on any input: the Authorization header's Bearer framing and
  * the unverified protected header (alg, kid) read to choose the key and refuse alg none and HMAC (RFC 8725
  * §3.1-3.2). Only a 401 problem may come out. The signature and claims are jose4j's, configured in
- * StationTokenVerifier and AdminTokenVerifier and attacked over HTTP in TokenAttackTest.
+ * StationTokenClaims (fuzzed in StationTokenClaimsFuzzTest) and AdminTokenVerifier, and attacked over HTTP in
+ * TokenAttackTest.
  */
 @Tag("fuzz")
 class TokenFuzzTest {

@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
@@ -22,7 +21,7 @@ public final class SecondInstance {
     public static void main(String[] args) throws Exception {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         Pkcs11CaKeyStore store = new Pkcs11CaKeyStore(Path.of(args[0]),
-                Files.readString(Path.of(args[1])).strip().toCharArray(), Duration.ofSeconds(5));
+                java.util.Optional.of(Path.of(args[1])), Duration.ofSeconds(5));
         store.open();
         out.println("ready");
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

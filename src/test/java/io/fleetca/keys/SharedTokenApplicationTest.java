@@ -1,6 +1,8 @@
 package io.fleetca.keys;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,6 +28,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
@@ -131,6 +134,59 @@ class SharedTokenApplicationTest {
         given().when().get("/q/health/ready").then().statusCode(200);
         assertEquals(second.getCerts()[0].getSerialNumber(), ocsp(issuing).getCerts()[0].getSerialNumber(),
                 "the successor is the CA's responder from now on");
+    }
+
+    /**
+     * A CA key that is gone from a token that answers (deleted through another key store; a token restored from an
+     * older backup looks the same): signing with it is refused as the key store being unavailable (503 with
+     * Retry-After; OCSP tryLater, RFC 6960 §2.3), not an internal error, and readiness is DOWN naming the CA (check
+     * ca-keys), so a load balancer sends requests elsewhere; once the CA is revoked (it signs nothing more), the
+     * instance is ready again.
+     */
+    @Test
+    void aCaKeyGoneFromTheTokenIsUnavailableAndNotReadyUntilTheCaIsRevoked() throws Exception {
+        String suffix = HexFormat.of().formatHex(bytes(4));
+        String rootId = "keyless-root-" + suffix;
+        String id = "keyless-issuing-" + suffix;
+        for (Map<String, Object> ca : List.of(
+                Map.<String, Object>of("id", rootId, "subject", "CN=Keyless Root " + suffix + ",O=FleetCA Test",
+                        "keyAlgorithm", "EC_P256", "validityDays", 60),
+                Map.<String, Object>of("id", id, "subject", "CN=Keyless " + suffix + ",O=FleetCA Test", "parentId", rootId,
+                        "keyAlgorithm", "EC_P256", "validityDays", 30))) {
+            given().header("Authorization", TestTokens.admin()).contentType(ContentType.JSON).body(ca)
+                    .when().post("/api/v1/cas").then().statusCode(201);
+        }
+        X509CertificateHolder issuing = new X509CertificateHolder(given().when()
+                .get("/api/v1/cas/" + id + "/certificate").then().statusCode(200).extract().asByteArray());
+        given().when().get("/q/health/ready").then().statusCode(200);
+        SharedTokenTest.instance().delete(registry.find(id).orElseThrow().keyAlias());
+        try {
+            // Its first OCSP responder must be certified with the CA key: gone, so tryLater, not internalError.
+            CertificateID cert = new CertificateID(new JcaDigestCalculatorProviderBuilder().build().get(CertificateID.HASH_SHA1),
+                    issuing, new BigInteger(64, random).setBit(63));
+            byte[] request = new OCSPReqBuilder().addRequest(cert).build().getEncoded();
+            OCSPResp answer = new OCSPResp(given().contentType("application/ocsp-request").body(request).when().post("/ocsp")
+                    .then().statusCode(200).extract().asByteArray());
+            assertEquals(OCSPResp.TRY_LATER, answer.getStatus());
+            awaitReadiness(503);
+            given().when().get("/q/health/ready").then()
+                    .body("checks.find { it.name == 'ca-keys' }.status", equalTo("DOWN"))
+                    .body("checks.find { it.name == 'ca-keys' }.data.missing", containsString(id))
+                    .body("checks.find { it.name == 'key-store' }.status", equalTo("UP"));
+        } finally {
+            given().header("Authorization", TestTokens.admin()).contentType(ContentType.JSON)
+                    .body(Map.of("reason", "cessationOfOperation"))
+                    .when().post("/api/v1/cas/" + id + "/revoke").then().statusCode(200);
+        }
+        awaitReadiness(200);
+    }
+
+    private static void awaitReadiness(int status) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L; // the check keeps its result for a second
+        while (given().when().get("/q/health/ready").then().extract().statusCode() != status && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        given().when().get("/q/health/ready").then().statusCode(status);
     }
 
     /**

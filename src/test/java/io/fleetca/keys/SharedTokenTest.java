@@ -10,7 +10,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
@@ -103,7 +102,7 @@ class SharedTokenTest {
     /** A FleetCA instance's key store: its own SunPKCS11 provider on the shared token. */
     static Pkcs11CaKeyStore instance() throws Exception {
         Pkcs11CaKeyStore store = new Pkcs11CaKeyStore(FleetCaTestResource.SUNPKCS11_CONFIG,
-                Files.readString(FleetCaTestResource.PIN_FILE).strip().toCharArray(), Duration.ofSeconds(5));
+                java.util.Optional.of(FleetCaTestResource.PIN_FILE), Duration.ofSeconds(5));
         store.open();
         return store;
     }
