@@ -17,6 +17,14 @@ public final class EstSockets {
 
     /** A connection whose TLS handshake is done, verified against {@code root}. */
     public static SSLSocket connect(X509Certificate root) throws Exception {
+        SSLSocket socket = (SSLSocket) trusting(root).getSocketFactory().createSocket("127.0.0.1", FleetCaTestResource.EST_PORT);
+        socket.setSoTimeout(30_000);
+        socket.startHandshake();
+        return socket;
+    }
+
+    /** A TLS context that trusts only {@code root} (PKIX path validation). */
+    public static SSLContext trusting(X509Certificate root) throws Exception {
         KeyStore anchors = KeyStore.getInstance("PKCS12");
         anchors.load(null, null);
         anchors.setCertificateEntry("root", root);
@@ -24,10 +32,7 @@ public final class EstSockets {
         tmf.init(anchors);
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, tmf.getTrustManagers(), null);
-        SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", FleetCaTestResource.EST_PORT);
-        socket.setSoTimeout(30_000);
-        socket.startHandshake();
-        return socket;
+        return tls;
     }
 
     /** What the server sent until it closed the connection; null if it was still open after {@code waitMillis}. */

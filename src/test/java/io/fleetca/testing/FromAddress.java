@@ -6,11 +6,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * HTTP from another loopback address (127.0.0.2 and up), so a test is a source of its own for the per-source
@@ -33,14 +30,8 @@ public final class FromAddress implements AutoCloseable {
 
     /** A client for the EST server, verifying it against {@code root}. */
     public static FromAddress est(String localAddress, X509Certificate root) throws Exception {
-        KeyStore anchors = KeyStore.getInstance("PKCS12");
-        anchors.load(null, null);
-        anchors.setCertificateEntry("root", root);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-        tmf.init(anchors);
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, tmf.getTrustManagers(), null);
-        return new FromAddress(HttpClient.newBuilder().localAddress(InetAddress.getByName(localAddress)).sslContext(tls)
+        return new FromAddress(HttpClient.newBuilder().localAddress(InetAddress.getByName(localAddress))
+                .sslContext(EstSockets.trusting(root))
                 .connectTimeout(Duration.ofSeconds(10)).build());
     }
 
