@@ -6,7 +6,8 @@
 # restart of both (drain in HAProxy, SIGTERM, start, ready, back in). Checks: no serial twice; every
 # certificate a client received is in the ledger; no failed request outside the kill window other than 503
 # with Retry-After; the CRL number a client polling both instances sees never goes down; a revocation on one
-# instance is what the other's OCSP answers (lag printed; fails past 5 s or never); a jti used on A is refused
+# instance is what the other's OCSP answers (lag from the commit to the sending of the first request answered
+# revoked, printed; fails past 5 s or never); a jti used on A is refused
 # on B; the audit chain verifies. The proxy retries what is safe to retry (FleetCA's enrollment retry with the
 # same token and key is idempotent, a revocation repeated changes nothing): connection failures, empty
 # responses and 503.
@@ -147,6 +148,7 @@ lags=$(jq -r '.ocsp_lag_ms | sort | if length == 0 then "none" else "\(length) r
 lag_max=$(jq '.ocsp_lag_ms | max // 0' "$work/pair.json")
 never=$(jq '.ocsp_never' "$work/pair.json")
 other_down=$(jq '.ocsp_other_down' "$work/pair.json")
+unprimed=$(jq '.ocsp_unprimed' "$work/pair.json")
 renewed=$(jq '.renewed' "$work/pair.json")
 revoked=$(jq '.revoked + .bulk_revoked' "$work/pair.json")
 intact=yes; audit_intact || intact=no
@@ -165,7 +167,7 @@ note "pair: enrollments through the proxy: $enrolls"
 note "pair: other answers: $kinds"
 note "pair: $fail_in failed requests in the kill window ($(( (t_kill_end - t_kill) / 1000 )) s from kill -9 to B back), $fail_out outside it"
 note "pair: CRL numbers seen polling A and B: $crl_seen fetches, $crl_range, went down $crl_down times"
-note "pair: OCSP on the other instance after a revocation: $lags; never: $never; not polled (the other instance down): $other_down"
+note "pair: OCSP on the other instance after a revocation: $lags; never: $never; not polled (the other instance down): $other_down; not counted (no good answer in its memory first): $unprimed"
 note "pair: phases (epoch ms): kill $t_kill, B back $t_kill_end, rolling restart $t_roll to $t_roll_end; OCSP answers slower than 1 s: $(jq -c '.ocsp_slow // []' "$work/pair.json")"
 note "pair: rolling restart ready in ms: ${roll_ms[*]}; jti used on A: $jti_a, replayed on B: $jti_b"
 table+=("| two instances behind HAProxy: kill -9 of one, rolling restart of both | 16 enrolling clients (REST, EST), EST renewals, single and bulk revocations, CRL and OCSP polling of both | $requests | $all5 ($doc5) | $missing of $got received | $fail_in failed in the kill window, $fail_out outside; CRL numbers never down ($crl_seen fetches); OCSP on the other instance: $lags; $renewed renewals, $revoked revocations; jti replay on B: $jti_b | $outcome |")
