@@ -13,19 +13,16 @@ kind is rest or est; status the HTTP status, or "conn" (refused or reset: the se
 "timeout" (no answer within 30 s: a hang). serial and sha256 are set for certificates received.
 Needs python3-cryptography (Debian 12: 38.x)."""
 import base64, hashlib, http.client, json, os, socket, ssl, sys, threading, time, urllib.parse
+import station_token
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.hazmat.primitives.serialization import pkcs7
-from cryptography.x509.oid import NameOID
 
 rest_url, est_url, root_pem, station, key_file, prefix = sys.argv[1:7]
 threads, seconds, out = int(sys.argv[7]), float(sys.argv[8]), sys.argv[9]
 stop_file = sys.argv[10] if len(sys.argv) > 10 else None
 station_key = serialization.load_pem_private_key(open(key_file, "rb").read(), None)
-b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
-header = b64(json.dumps({"alg": "ES256", "typ": "JWT", "kid": station}).encode())
 tls = ssl.create_default_context(cafile=root_pem)
 tls.check_hostname = False  # the EST server certificate names 127.0.0.1 as an iPAddress SAN; checked by the EST tests
 lock = threading.Lock()
@@ -34,17 +31,11 @@ deadline = time.time() + seconds
 
 
 def token(device):
-    now = int(time.time())
-    claims = b64(json.dumps({"iss": station, "sub": device, "aud": "fleetca", "iat": now, "exp": now + 300,
-                             "jti": os.urandom(12).hex()}).encode())
-    r, s = decode_dss_signature(station_key.sign(f"{header}.{claims}".encode(), ec.ECDSA(hashes.SHA256())))
-    return f"{header}.{claims}.{b64(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
+    return station_token.token(station, station_key, device)
 
 
 def csr(device):
-    k = ec.generate_private_key(ec.SECP256R1())
-    return x509.CertificateSigningRequestBuilder().subject_name(
-        x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, device)])).sign(k, hashes.SHA256())
+    return station_token.csr(device, ec.generate_private_key(ec.SECP256R1()))
 
 
 def connection(url):

@@ -17,13 +17,12 @@ Threads until SECONDS have passed or STOP_FILE exists:
 Every answer is a line "time_ms  what  status  retry_after" in OUT.answers.tsv; OUT (JSON) sums up.
 An instance that is down (killed, restarting) is skipped by the pollers, not counted against the scenario."""
 import base64, json, os, socket, ssl, sys, tempfile, threading, time, urllib.parse, http.client
+import station_token
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509 import ocsp
-from cryptography.x509.oid import NameOID
 
 (front, front_est, url_a, url_b, root_pem, issuing_pem, station, key_file, admin, seconds, out,
  stop_file) = sys.argv[1:13]
@@ -31,8 +30,6 @@ seconds = float(seconds)
 deadline = time.time() + seconds
 station_key = serialization.load_pem_private_key(open(key_file, "rb").read(), None)
 issuing = x509.load_pem_x509_certificate(open(issuing_pem, "rb").read())
-b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
-header = b64(json.dumps({"alg": "ES256", "typ": "JWT", "kid": station}).encode())
 lock = threading.Lock()
 answers = open(out + ".answers.tsv", "a", buffering=1)
 summary = {"ocsp_lag_ms": [], "ocsp_never": 0, "ocsp_other_down": 0, "ocsp_unprimed": 0, "crl_seen": 0, "crl_went_down": [], "crl_numbers": {},
@@ -49,16 +46,7 @@ def note(what, status, retry=""):
 
 
 def token(device):
-    now = int(time.time())
-    claims = b64(json.dumps({"iss": station, "sub": device, "aud": "fleetca", "iat": now, "exp": now + 300,
-                             "jti": os.urandom(12).hex()}).encode())
-    r, s = decode_dss_signature(station_key.sign(f"{header}.{claims}".encode(), ec.ECDSA(hashes.SHA256())))
-    return f"{header}.{claims}.{b64(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
-
-
-def csr(device, key):
-    return x509.CertificateSigningRequestBuilder().subject_name(
-        x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, device)])).sign(key, hashes.SHA256())
+    return station_token.token(station, station_key, device)
 
 
 def call(url, method, path, body=None, headers=None, context=None):
@@ -87,7 +75,7 @@ def retry_after(r):
 def enroll_rest(device):
     key = ec.generate_private_key(ec.SECP256R1())
     body = json.dumps({"profile": "operational",
-                       "csr": csr(device, key).public_bytes(serialization.Encoding.PEM).decode()})
+                       "csr": station_token.csr(device, key).public_bytes(serialization.Encoding.PEM).decode()})
     status, r, data = call(front, "POST", f"/api/v1/devices/{device}/certificates", body,
                            {"Authorization": "Bearer " + token(device), "Content-Type": "application/json"})
     note("enroll", status, retry_after(r))
@@ -186,7 +174,7 @@ def renewer():
         n += 1
         device = f"fn-00-{n:05d}"
         key = ec.generate_private_key(ec.SECP256R1())
-        body = base64.b64encode(csr(device, key).public_bytes(serialization.Encoding.DER))
+        body = base64.b64encode(station_token.csr(device, key).public_bytes(serialization.Encoding.DER))
         status, r, data = call(front_est, "POST", "/.well-known/est/simpleenroll", body,
                                {"Authorization": "Bearer " + token(device), "Content-Type": "application/pkcs10",
                                 "Content-Transfer-Encoding": "base64"}, tls)
@@ -205,7 +193,7 @@ def renewer():
             client.check_hostname = False
             client.load_cert_chain(f"{d}/c.pem", f"{d}/k.pem")
         fresh = ec.generate_private_key(ec.SECP256R1())
-        body = base64.b64encode(csr(device, fresh).public_bytes(serialization.Encoding.DER))
+        body = base64.b64encode(station_token.csr(device, fresh).public_bytes(serialization.Encoding.DER))
         status, r, _ = call(front_est, "POST", "/.well-known/est/simplereenroll", body,
                             {"Content-Type": "application/pkcs10", "Content-Transfer-Encoding": "base64"}, client)
         note("est-renew", status, retry_after(r))
