@@ -180,7 +180,7 @@ public class IssuancePipeline {
 
     /**
      * Step 7's RA part, in the recording transaction, in lock order (revocation clock, station, device,
-     * certificates): the station still enabled; the enrollment code used up (another request that used it
+     * certificates): first (before the ledger locks the device) the station still enabled; then the enrollment code used up (another request that used it
      * first wins, and this certificate is never recorded nor sent); for a renewal, the predecessor still
      * live, then superseded ({@link Supersession}); the audit event, one shape whatever the credential.
      */
@@ -197,13 +197,13 @@ public class IssuancePipeline {
             if (grant.renews() != null) {
                 change = supersession.begin();
             }
+            if (grant.stationAccountable()) {
+                requireStillEnabled(stations, grant.station());
+            }
         }
 
         @Override
         public void recorded(CertificateRecord record) {
-            if (grant.stationAccountable()) {
-                requireStillEnabled(stations, grant.station());
-            }
             if (grant.code() != null && !codes.use(grant.code().codeSha256(), record.serial(), clock.instant())) {
                 throw new FleetCaException(ProblemType.UNAUTHORIZED, "the enrollment code was already used");
             }

@@ -11,9 +11,9 @@ import io.fleetca.registry.CertificateRecord;
 public interface RecordingStep {
 
     /**
-     * First in the recording transaction, before the certificate's ledger row and its device are locked
-     * (a renewal takes the revocation clock here, so its locks come in the order revocations take them:
-     * clock, device, certificates).
+     * First in the recording transaction, before the certificate's ledger row and its device are locked, so
+     * the locks come in the order revocations and a station's disable take them: the revocation clock (a
+     * renewal), the station (still enabled), then the ledger's device and certificates.
      */
     default void beforeRecording() {}
 

@@ -130,11 +130,11 @@ public class ServiceCertificates {
                     @Override
                     public void beforeRecording() {
                         change = supersession.begin();
+                        IssuancePipeline.requireStillEnabled(stations, station);
                     }
 
                     @Override
                     public void recorded(CertificateRecord record) {
-                        IssuancePipeline.requireStillEnabled(stations, station);
                         audit.append(new AuditEvent(actor, "certificate.issued", "certificate:" + record.serial(),
                                 Json.object("station", station.id(), "profile", STATION.name(), "issuer",
                                         record.issuerId(), "notAfter", record.notAfter().toString())));

@@ -20,6 +20,9 @@ public class AuditStore {
     EntityManager em;
 
     @Inject
+    TransactionSql sql;
+
+    @Inject
     AuditEventRepository events;
 
     /** The chain head and the alias of the checkpoint key, if one was created. */
@@ -34,10 +37,8 @@ public class AuditStore {
     /** Writes an unsealed event in the caller's transaction: an insert, no lock anyone else waits for. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void insertPending(Instant occurredAt, String actor, String action, String target, String details) {
-        em.createNativeQuery("INSERT INTO audit_pending (occurred_at, actor, action, target, details)"
-                        + " VALUES (?1, ?2, ?3, ?4, ?5)")
-                .setParameter(1, occurredAt).setParameter(2, actor).setParameter(3, action).setParameter(4, target)
-                .setParameter(5, details).executeUpdate();
+        sql.update("INSERT INTO audit_pending (occurred_at, actor, action, target, details) VALUES (?, ?, ?, ?, ?)",
+                occurredAt, actor, action, target, details);
     }
 
     /** Locks the head row until the caller's transaction ends: only the sealer takes it. */

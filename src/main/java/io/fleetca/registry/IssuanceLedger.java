@@ -37,6 +37,9 @@ public class IssuanceLedger {
     @Inject
     TokenLedger tokens;
 
+    @Inject
+    TransactionSql sql;
+
     /** A reservation's outcome and, when {@link ReservationOutcome#RESERVED}, the serial reserved. */
     public record Reserved(ReservationOutcome outcome, SerialNumber serial) {}
 
@@ -97,27 +100,22 @@ public class IssuanceLedger {
             return reserveForNoDevice(r, now);
         }
         // Nothing is inserted when the id, or the id ignoring case (device_id_folded_key), exists.
-        em.createNativeQuery("INSERT INTO device (id, id_folded, status, station_id, created_at, updated_at)"
-                        + " VALUES (?1, ?2, 'ACTIVE', ?3, ?4, ?4) ON CONFLICT DO NOTHING")
-                .setParameter(1, r.deviceId()).setParameter(2, DeviceRegistry.fold(r.deviceId()))
-                .setParameter(3, r.stationId()).setParameter(4, now)
-                .executeUpdate();
+        sql.update("INSERT INTO device (id, id_folded, status, station_id, created_at, updated_at)"
+                + " VALUES (?, ?, 'ACTIVE', ?, ?, ?) ON CONFLICT DO NOTHING",
+                r.deviceId(), DeviceRegistry.fold(r.deviceId()), r.stationId(), now, now);
         // Lock the device row: enrollments of one device are serialized, so the checks below cannot race.
-        List<?> statuses = em.createNativeQuery("SELECT status FROM device WHERE id = ?1 FOR UPDATE")
-                .setParameter(1, r.deviceId()).getResultList();
+        List<Object[]> statuses = sql.rows("SELECT status FROM device WHERE id = ? FOR UPDATE", r.deviceId());
         if (statuses.isEmpty()) {
             return ReservationOutcome.DEVICE_ID_CASE_CONFLICT; // another device holds this id in another case
         }
-        if (DeviceStatus.valueOf((String) statuses.get(0)) == DeviceStatus.DECOMMISSIONED) {
+        if (DeviceStatus.valueOf((String) statuses.get(0)[0]) == DeviceStatus.DECOMMISSIONED) {
             return ReservationOutcome.DEVICE_DECOMMISSIONED;
         }
         // Every certificate of this key, in one read (the spki index; a key has a few at most): those of this
         // device and profile decide a retry or a race, any revoked for key compromise refuses the key.
         boolean compromised = false;
-        for (Object row : em.createNativeQuery("SELECT device_id, profile, status, not_before, not_after, reserved_at,"
-                        + " revocation_reason FROM certificate WHERE spki_sha256 = ?1")
-                .setParameter(1, r.spkiSha256()).getResultList()) {
-            Object[] c = (Object[]) row;
+        for (Object[] c : sql.rows("SELECT device_id, profile, status, not_before, not_after, reserved_at,"
+                + " revocation_reason FROM certificate WHERE spki_sha256 = ?", r.spkiSha256())) {
             String status = (String) c[2];
             compromised |= CertificateStatus.REVOKED.name().equals(status) && c[6] != null
                     && COMPROMISE_REASONS.contains((String) c[6]);
@@ -136,13 +134,10 @@ public class IssuanceLedger {
         if (compromised) {
             return ReservationOutcome.KEY_COMPROMISED;
         }
-        em.createNativeQuery("INSERT INTO device_key (spki_sha256, device_id, created_at) VALUES (?1, ?2, ?3)"
-                        + " ON CONFLICT DO NOTHING")
-                .setParameter(1, r.spkiSha256()).setParameter(2, r.deviceId()).setParameter(3, now)
-                .executeUpdate();
-        Object owner = em.createNativeQuery("SELECT device_id FROM device_key WHERE spki_sha256 = ?1")
-                .setParameter(1, r.spkiSha256()).getSingleResult();
-        if (!r.deviceId().equals(owner)) {
+        sql.update("INSERT INTO device_key (spki_sha256, device_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                r.spkiSha256(), r.deviceId(), now);
+        List<Object[]> owner = sql.rows("SELECT device_id FROM device_key WHERE spki_sha256 = ?", r.spkiSha256());
+        if (owner.isEmpty() || !r.deviceId().equals(owner.get(0)[0])) {
             return ReservationOutcome.KEY_BOUND_TO_OTHER_DEVICE;
         }
         return insertReserved(r, now);
@@ -172,13 +167,11 @@ public class IssuanceLedger {
     }
 
     private ReservationOutcome insertReserved(SerialReservation r, Instant now) {
-        int inserted = em.createNativeQuery("INSERT INTO certificate (issuer_id, serial, status, device_id, station_id,"
+        int inserted = sql.update("INSERT INTO certificate (issuer_id, serial, status, device_id, station_id,"
                         + " profile, spki_sha256, not_before, not_after, reserved_at)"
-                        + " VALUES (?1, ?2, 'RESERVED', ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING")
-                .setParameter(1, r.issuerId()).setParameter(2, r.serial()).setParameter(3, r.deviceId())
-                .setParameter(4, r.stationId()).setParameter(5, r.profile()).setParameter(6, r.spkiSha256())
-                .setParameter(7, r.notBefore()).setParameter(8, r.notAfter()).setParameter(9, now)
-                .executeUpdate();
+                        + " VALUES (?, ?, 'RESERVED', ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                r.issuerId(), r.serial(), r.deviceId(), r.stationId(), r.profile(), r.spkiSha256(), r.notBefore(),
+                r.notAfter(), now);
         return inserted == 1 ? ReservationOutcome.RESERVED : ReservationOutcome.SERIAL_TAKEN;
     }
 
@@ -187,9 +180,8 @@ public class IssuanceLedger {
 
     /** Whether a certificate of the key was revoked for one of {@link #COMPROMISE_REASONS}. */
     private boolean compromised(String spkiSha256) {
-        return ((Number) em.createNativeQuery("SELECT COUNT(*) FROM certificate WHERE spki_sha256 = ?1"
-                        + " AND status = 'REVOKED' AND revocation_reason IN ('keyCompromise', 'cACompromise')")
-                .setParameter(1, spkiSha256).getSingleResult()).longValue() > 0;
+        return sql.exists("SELECT 1 FROM certificate WHERE spki_sha256 = ? AND status = 'REVOKED'"
+                + " AND revocation_reason IN ('keyCompromise', 'cACompromise')", spkiSha256);
     }
 
     /**
@@ -198,8 +190,7 @@ public class IssuanceLedger {
      * one committed after it orders the certificate before the revocation, which revokes it with its CA.
      */
     private boolean issuerRevoked(String issuerId) {
-        return !em.createNativeQuery("SELECT id FROM certificate_authority WHERE id = ?1 AND revoked_at IS NOT NULL")
-                .setParameter(1, issuerId).getResultList().isEmpty();
+        return sql.exists("SELECT 1 FROM certificate_authority WHERE id = ? AND revoked_at IS NOT NULL", issuerId);
     }
 
     /** What {@link #recordIssued} did: the record, or (null record) why nothing was recorded. */
@@ -219,27 +210,38 @@ public class IssuanceLedger {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public Recorded recordIssued(String issuerId, String serial, byte[] der, Instant now) {
-        if (issuerRevoked(issuerId)) {
+        // The reserved row and its issuer's revocation in one plain read (see issuerRevoked).
+        List<Object[]> rows = sql.rows("SELECT c.status, c.device_id, c.station_id, c.profile, c.spki_sha256,"
+                + " c.not_before, c.not_after, c.reserved_at, a.revoked_at FROM certificate c"
+                + " JOIN certificate_authority a ON a.id = c.issuer_id WHERE c.issuer_id = ? AND c.serial = ?",
+                issuerId, serial);
+        if (rows.isEmpty()) {
+            throw new IllegalStateException("serial " + serial + " is not reserved");
+        }
+        Object[] c = rows.get(0);
+        if (c[8] != null) {
             return Recorded.refused(ReservationOutcome.ISSUER_REVOKED);
         }
-        CertificateEntity e = certificates.find("issuerId = ?1 and serial = ?2", issuerId, serial).singleResult();
-        if (e.deviceId != null) {
-            String deviceStatus = (String) em.createNativeQuery("SELECT status FROM device WHERE id = ?1 FOR UPDATE")
-                    .setParameter(1, e.deviceId).getSingleResult();
-            if (DeviceStatus.valueOf(deviceStatus) == DeviceStatus.DECOMMISSIONED) {
+        String deviceId = (String) c[1];
+        String spkiSha256 = (String) c[4];
+        if (deviceId != null) {
+            List<Object[]> device = sql.rows("SELECT status FROM device WHERE id = ? FOR UPDATE", deviceId);
+            if (DeviceStatus.valueOf((String) device.get(0)[0]) == DeviceStatus.DECOMMISSIONED) {
                 return Recorded.refused(ReservationOutcome.DEVICE_DECOMMISSIONED);
             }
         }
-        if (compromised(e.spkiSha256)) {
+        if (compromised(spkiSha256)) {
             return Recorded.refused(ReservationOutcome.KEY_COMPROMISED);
         }
-        if (!CertificateStatus.RESERVED.name().equals(e.status)) {
+        // Guarded by the status: a row that is no longer RESERVED is never overwritten.
+        if (!CertificateStatus.RESERVED.name().equals(c[0]) || sql.update("UPDATE certificate SET status = 'ISSUED',"
+                + " der = ?, issued_at = ? WHERE issuer_id = ? AND serial = ? AND status = 'RESERVED'",
+                der, now, issuerId, serial) != 1) {
             throw new IllegalStateException("serial " + serial + " is not reserved");
         }
-        e.status = CertificateStatus.ISSUED.name();
-        e.der = der;
-        e.issuedAt = now;
-        return new Recorded(e.toRecord(), null);
+        return new Recorded(new CertificateRecord(issuerId, serial, CertificateStatus.ISSUED, deviceId, (String) c[2],
+                (String) c[3], spkiSha256, Sql.instant(c[5]), Sql.instant(c[6]), der, Sql.instant(c[7]), now,
+                null, null, null, null), null);
     }
 
     /** Status of one certificate by issuer and serial, without its DER: the OCSP hot path. */

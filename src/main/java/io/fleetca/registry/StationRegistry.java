@@ -15,6 +15,9 @@ public class StationRegistry {
     @Inject
     StationRepository stations;
 
+    @Inject
+    TransactionSql sql;
+
     @Transactional(Transactional.TxType.MANDATORY)
     public void add(StationRecord s) {
         StationEntity e = new StationEntity();
@@ -72,12 +75,7 @@ public class StationRegistry {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean lockIfEnabled(String id) {
-        StationEntity e = stations.findById(id);
-        if (e == null) {
-            return false;
-        }
-        // refresh, not find with a lock: an entity already in the persistence context would keep its old state.
-        stations.getEntityManager().refresh(e, LockModeType.PESSIMISTIC_READ);
-        return e.enabled;
+        List<Object[]> rows = sql.rows("SELECT enabled FROM station WHERE id = ? " + sql.shareLock(), id);
+        return !rows.isEmpty() && Boolean.TRUE.equals(rows.get(0)[0]);
     }
 }

@@ -3,7 +3,6 @@ package io.fleetca.registry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -15,7 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public class TokenLedger {
 
     @Inject
-    EntityManager em;
+    TransactionSql sql;
 
     /** Records the token id in its own committed transaction; false when it was used before. */
     public boolean consume(String stationId, String jti, Instant expiresAt, Instant now) {
@@ -34,11 +33,9 @@ public class TokenLedger {
         Instant expiresAt = token.expiresAt();
         if (ThreadLocalRandom.current().nextInt(256) == 0) {
             // Expired ids can never be replayed (the token would be refused as expired): forget them now and then.
-            em.createNativeQuery("DELETE FROM used_token WHERE expires_at < ?1").setParameter(1, now).executeUpdate();
+            sql.update("DELETE FROM used_token WHERE expires_at < ?", now);
         }
-        return em.createNativeQuery("INSERT INTO used_token (station_id, jti, expires_at) VALUES (?1, ?2, ?3)"
-                        + " ON CONFLICT DO NOTHING")
-                .setParameter(1, stationId).setParameter(2, jti).setParameter(3, expiresAt)
-                .executeUpdate() == 1;
+        return sql.update("INSERT INTO used_token (station_id, jti, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                stationId, jti, expiresAt) == 1;
     }
 }
