@@ -69,7 +69,7 @@ public class StationTokenVerifier {
         if (!Text.isStationId(header.kid())) {
             throw Unauthorized.because("unknown kid: station ids are UUIDs");
         }
-        StationRecord station = stations.find(header.kid())
+        StationRecord station = stations.current(header.kid())
                 .orElseThrow(() -> Unauthorized.because("unknown kid: no station " + header.kid()));
         PublicKey key = keys.computeIfAbsent(station.publicJwk(), StationTokenVerifier::parseKey);
         Instant now = clock.instant();

@@ -31,8 +31,12 @@ class StationEntity {
     boolean requireKeyBinding;
 
     StationRecord toRecord() {
-        List<String> names = profiles.isEmpty() ? List.of() : Arrays.asList(profiles.split(","));
-        return new StationRecord(id, name, publicJwk, List.copyOf(names), deviceIdPattern, maxEnrollmentsPerHour,
+        return new StationRecord(id, name, publicJwk, profileList(profiles), deviceIdPattern, maxEnrollmentsPerHour,
                 enabled, createdAt, disabledAt, requireKeyBinding);
+    }
+
+    /** The profiles column's names, in order. */
+    static List<String> profileList(String profiles) {
+        return profiles.isEmpty() ? List.of() : List.copyOf(Arrays.asList(profiles.split(",")));
     }
 }

@@ -43,6 +43,23 @@ public class StationRegistry {
         return stations.findByIdOptional(id).map(StationEntity::toRecord);
     }
 
+    /**
+     * The station as the database holds it now, read without the persistence context (plain JDBC): the
+     * lookup every station-token check makes, before any transaction. Not for a transaction that changed the
+     * station through its entity (that change is not flushed yet); {@link #find} is.
+     */
+    public Optional<StationRecord> current(String id) {
+        List<Object[]> rows = sql.read("SELECT id, name, public_jwk, profiles, device_id_pattern, max_enrollments_per_hour,"
+                + " enabled, created_at, disabled_at, require_key_binding FROM station WHERE id = ?", id);
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Object[] r = rows.get(0);
+        return Optional.of(new StationRecord((String) r[0], (String) r[1], (String) r[2], StationEntity.profileList((String) r[3]),
+                (String) r[4], ((Number) r[5]).intValue(), (Boolean) r[6], Sql.instant(r[7]), Sql.instant(r[8]),
+                (Boolean) r[9]));
+    }
+
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<StationRecord> list() {
         return stations.list("order by createdAt, id").stream().map(StationEntity::toRecord).toList();

@@ -3,9 +3,9 @@ package io.fleetca.registry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
@@ -13,6 +13,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hibernate.Session;
 
@@ -34,6 +35,9 @@ class TransactionSql {
     @Inject
     EntityManager em;
 
+    @Inject
+    DataSource dataSource;
+
     @ConfigProperty(name = "quarkus.datasource.db-kind")
     String dbKind;
 
@@ -49,24 +53,38 @@ class TransactionSql {
 
     /** A query's rows, each as its columns' values. */
     List<Object[]> rows(String sql, Object... params) {
-        return em.unwrap(Session.class).doReturningWork(c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                bind(ps, params);
-                try (ResultSet rs = ps.executeQuery()) {
-                    ResultSetMetaData meta = rs.getMetaData();
-                    int columns = meta.getColumnCount();
-                    List<Object[]> out = new ArrayList<>(1);
-                    while (rs.next()) {
-                        Object[] row = new Object[columns];
-                        for (int i = 0; i < columns; i++) {
-                            row[i] = rs.getObject(i + 1);
-                        }
-                        out.add(row);
+        return em.unwrap(Session.class).doReturningWork(c -> query(c, sql, params));
+    }
+
+    /**
+     * A query's rows read without the persistence context, for callers that may run outside a transaction
+     * (the station lookup of every token check): a pooled connection, or in a transaction the one Agroal
+     * enlisted in it.
+     */
+    List<Object[]> read(String sql, Object... params) {
+        try (Connection c = dataSource.getConnection()) {
+            return query(c, sql, params);
+        } catch (SQLException e) {
+            throw new org.hibernate.exception.GenericJDBCException("read failed", e);
+        }
+    }
+
+    private static List<Object[]> query(Connection c, String sql, Object[] params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                int columns = rs.getMetaData().getColumnCount();
+                List<Object[]> out = new ArrayList<>(1);
+                while (rs.next()) {
+                    Object[] row = new Object[columns];
+                    for (int i = 0; i < columns; i++) {
+                        row[i] = rs.getObject(i + 1);
                     }
-                    return out;
+                    out.add(row);
                 }
+                return out;
             }
-        });
+        }
     }
 
     /** Whether a query returns at least one row. */
