@@ -180,9 +180,10 @@ public class IssuancePipeline {
 
     /**
      * Step 7's RA part, in the recording transaction, in lock order (revocation clock, station, device,
-     * certificates): first (before the ledger locks the device) the station still enabled; then the enrollment code used up (another request that used it
-     * first wins, and this certificate is never recorded nor sent); for a renewal, the predecessor still
-     * live, then superseded ({@link Supersession}); the audit event, one shape whatever the credential.
+     * certificates): first, before the ledger locks the device, the station still enabled; then the
+     * enrollment code used up (another request that used it first wins, and this certificate is never
+     * recorded nor sent); for a renewal, the predecessor still live, then superseded ({@link Supersession});
+     * the audit event, one shape whatever the credential.
      */
     private final class Recording implements RecordingStep {
         private final EnrollmentGrant grant;

@@ -78,7 +78,7 @@ public interface RaConfig {
         /**
          * Enrollments (and renewals) worked on at once by this instance; the others wait their turn. An
          * enrollment is mostly CPU (two signature checks, the HSM's signature, a dozen statements): more at
-         * once than a few per core only adds context switches and lock waits. 0: 2 per available processor.
+         * once than a few per core only adds context switches and lock waits. 0: 4 per available processor.
          */
         @WithDefault("0")
         int maxConcurrent();
