@@ -10,7 +10,14 @@ import io.fleetca.testing.TestTokens;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +30,9 @@ class StationShareLockTest {
 
     @Inject
     StationRegistry stations;
+
+    @Inject
+    DataSource dataSource;
 
     @Test
     void currentReadsTheStationAsStoredAndTheLockSeesADisable() {
@@ -39,6 +49,44 @@ class StationShareLockTest {
         assertFalse(stations.current(station.id).orElseThrow().enabled());
         assertFalse(QuarkusTransaction.requiringNew().call(() -> stations.lockIfEnabled(station.id)));
         assertFalse(QuarkusTransaction.requiringNew().call(() -> stations.lockIfEnabled("00000000-0000-4000-8000-000000000000")));
+    }
+
+    /**
+     * A recording holds the station row shared until it commits; a disable waits for it on the row lock, so its
+     * disabledAt is later than every certificate that recording stored.
+     */
+    @Test
+    void disableWaitsForARecordingThatHoldsTheStationShared() throws Exception {
+        TestStation station = TestStation.register();
+        CompletableFuture<Integer> disabling;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement lock = c.prepareStatement("SELECT enabled FROM station WHERE id = ? FOR SHARE")) {
+                lock.setString(1, station.id);
+                lock.executeQuery().close();
+            }
+            disabling = CompletableFuture.supplyAsync(() -> disable(station));
+            Instant deadline = Instant.now().plusSeconds(30);
+            while (!disabling.isDone() && !waitingOnALock() && Instant.now().isBefore(deadline)) {
+                Thread.sleep(20);
+            }
+            assertFalse(disabling.isDone(), "the disable did not wait for the share lock");
+            assertTrue(waitingOnALock(), "the disable is not waiting on a row lock");
+            assertTrue(stations.current(station.id).orElseThrow().enabled());
+            c.commit();
+        }
+        assertEquals(200, disabling.get(30, TimeUnit.SECONDS));
+        assertFalse(stations.current(station.id).orElseThrow().enabled());
+    }
+
+    private boolean waitingOnALock() throws Exception {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()"
+                     + " AND wait_event_type = 'Lock'");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1) > 0;
+        }
     }
 
     private static int disable(TestStation station) {
