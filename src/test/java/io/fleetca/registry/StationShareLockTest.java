@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fleetca.testing.RowLockWaits;
 import io.fleetca.testing.TestStation;
 import io.fleetca.testing.TestTokens;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -12,7 +13,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -67,26 +67,16 @@ class StationShareLockTest {
             }
             disabling = CompletableFuture.supplyAsync(() -> disable(station));
             Instant deadline = Instant.now().plusSeconds(30);
-            while (!disabling.isDone() && !waitingOnALock() && Instant.now().isBefore(deadline)) {
+            while (!disabling.isDone() && !RowLockWaits.anyWaiting(dataSource) && Instant.now().isBefore(deadline)) {
                 Thread.sleep(20);
             }
             assertFalse(disabling.isDone(), "the disable did not wait for the share lock");
-            assertTrue(waitingOnALock(), "the disable is not waiting on a row lock");
+            assertTrue(RowLockWaits.anyWaiting(dataSource), "the disable is not waiting on a row lock");
             assertTrue(stations.current(station.id).orElseThrow().enabled());
             c.commit();
         }
         assertEquals(200, disabling.get(30, TimeUnit.SECONDS));
         assertFalse(stations.current(station.id).orElseThrow().enabled());
-    }
-
-    private boolean waitingOnALock() throws Exception {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()"
-                     + " AND wait_event_type = 'Lock'");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getInt(1) > 0;
-        }
     }
 
     private static int disable(TestStation station) {

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fleetca.enrollment.EnrollmentTest;
 import io.fleetca.ocsp.OcspTest;
 import io.fleetca.testing.Fixtures;
+import io.fleetca.testing.RowLockWaits;
 import io.fleetca.testing.TestCsrs;
 import io.fleetca.testing.TestStation;
 import io.fleetca.testing.TestTokens;
@@ -20,7 +21,6 @@ import java.math.BigInteger;
 import java.security.KeyPair;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -179,7 +179,7 @@ public class KeyCompromiseTest {
                     "serials", List.of(operational.serial()))).then().statusCode(201).extract().path("revoked"));
             // Wait until the bulk revocation is either blocked on a row lock or done.
             Instant deadline = Instant.now().plusSeconds(30);
-            while (!bulk.isDone() && !waitingOnALock()) {
+            while (!bulk.isDone() && !RowLockWaits.anyWaiting(dataSource)) {
                 assertTrue(Instant.now().isBefore(deadline), "the bulk revocation neither finished nor waited");
                 Thread.sleep(50);
             }
@@ -197,15 +197,5 @@ public class KeyCompromiseTest {
         assertEquals(2, bulk.get(60, TimeUnit.SECONDS), "the operational and the concurrently recorded idevid certificate");
         given().header("Authorization", TestTokens.auditor()).when().get("/api/v1/certificates/" + recorded)
                 .then().statusCode(200).body("status", equalTo("REVOKED")).body("revocationReason", equalTo("keyCompromise"));
-    }
-
-    private boolean waitingOnALock() throws Exception {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()"
-                     + " AND wait_event_type = 'Lock'");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getInt(1) > 0;
-        }
     }
 }
