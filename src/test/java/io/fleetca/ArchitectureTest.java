@@ -33,10 +33,16 @@ class ArchitectureTest {
 
     @Test
     void onlyKeysTouchesPkcs11AndProviders() {
+        // One exception for providers: common.NativeVerifier, the native provider that only verifies signatures
+        // with public keys (CSRs, the HSM's, station tokens); no key store, no login, no private key.
+        noClasses().that().resideOutsideOfPackage("io.fleetca.keys..")
+                .and().doNotHaveFullyQualifiedName("io.fleetca.common.NativeVerifier")
+                .and().doNotHaveFullyQualifiedName("io.fleetca.common.NativeVerifier$Holder")
+                .should().dependOnClassesThat().haveFullyQualifiedName("java.security.Security")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.security.Provider")
+                .check(CLASSES);
         noClasses().that().resideOutsideOfPackage("io.fleetca.keys..")
                 .should().dependOnClassesThat().resideInAnyPackage("sun.security.pkcs11..")
-                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.security.Security")
-                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.security.Provider")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("java.security.AuthProvider")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("java.security.KeyStore")
                 .check(CLASSES);

@@ -1,5 +1,6 @@
 package io.fleetca.auth;
 
+import io.fleetca.common.NativeVerifier;
 import io.fleetca.common.Text;
 import java.security.PublicKey;
 import java.time.Instant;
@@ -39,7 +40,9 @@ record StationTokenClaims(String deviceId, String jti, Instant expires, String k
                 : new String[] {AlgorithmIdentifiers.RSA_USING_SHA256, AlgorithmIdentifiers.RSA_PSS_USING_SHA256};
         JwtClaims claims;
         try {
-            claims = new JwtConsumerBuilder()
+            JwtConsumerBuilder consumer = new JwtConsumerBuilder();
+            NativeVerifier.jwsProviderContext().ifPresent(consumer::setJwsProviderContext);
+            claims = consumer
                     .setEvaluationTime(NumericDate.fromMilliseconds(now.toEpochMilli()))
                     .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, algorithms)
                     .setVerificationKey(key)

@@ -1,5 +1,6 @@
 package io.fleetca.auth;
 
+import io.fleetca.common.NativeVerifier;
 import io.fleetca.common.Text;
 import io.fleetca.registry.OneTimeToken;
 import io.fleetca.registry.StationRecord;
@@ -94,6 +95,7 @@ public class StationTokenVerifier {
                 jws.setAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
                         AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256, AlgorithmIdentifiers.RSA_USING_SHA256,
                         AlgorithmIdentifiers.RSA_PSS_USING_SHA256));
+                NativeVerifier.jwsProviderContext().ifPresent(jws::setProviderContext);
                 jws.setCompactSerialization(token);
                 jws.setKey(keys.computeIfAbsent(station.publicJwk(), StationTokenVerifier::parseKey));
                 return jws.verifySignature();
