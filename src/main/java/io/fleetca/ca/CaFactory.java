@@ -114,7 +114,7 @@ public class CaFactory {
             X509CertificateHolder cert;
             if (parent == null) {
                 cert = selfSigned(subject, spki, notBefore, notAfter, HsmContentSigner.forPendingKey(key,
-                        algorithm.signatureAlgorithm()), algorithm.signatureAlgorithm());
+                        algorithm.signatureAlgorithm()));
             } else {
                 // Serial reserved in the parent's ledger before the parent's key signs; the certificate
                 // carries the parent's CRL and OCSP pointers (RFC 5280 §4.2.1.13, §4.2.2.1).
@@ -169,7 +169,7 @@ public class CaFactory {
      * renewed root's certificates by key). Linted as a root ({@link LintedSigner#signRoot}).
      */
     private X509CertificateHolder selfSigned(X500Name subject, SubjectPublicKeyInfo spki, Instant notBefore,
-                                             Instant notAfter, ContentSigner signer, String signatureAlgorithm)
+                                             Instant notAfter, ContentSigner signer)
             throws java.io.IOException {
         X509v3CertificateBuilder builder = new X509v3CertificateBuilder(subject, SerialNumber.random(random).value(),
                 Date.from(notBefore), Date.from(notAfter), subject, spki);
@@ -179,7 +179,7 @@ public class CaFactory {
                 new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
         builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(spki));
         builder.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(spki));
-        return lintedSigner.signRoot(builder, signer, signatureAlgorithm);
+        return lintedSigner.signRoot(builder, signer);
     }
 
     private static X500Name parseSubject(String subject) {
