@@ -51,6 +51,19 @@ class TransactionSql {
         });
     }
 
+    /** One statement run for each parameter row, as one JDBC batch; the rows each changed. */
+    int[] batch(String sql, List<Object[]> paramRows) {
+        return em.unwrap(Session.class).doReturningWork(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (Object[] params : paramRows) {
+                    bind(ps, params);
+                    ps.addBatch();
+                }
+                return ps.executeBatch();
+            }
+        });
+    }
+
     /** A query's rows, each as its columns' values. */
     List<Object[]> rows(String sql, Object... params) {
         return em.unwrap(Session.class).doReturningWork(c -> query(c, sql, params));
