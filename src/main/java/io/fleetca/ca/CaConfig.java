@@ -1,6 +1,7 @@
 package io.fleetca.ca;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import java.util.Optional;
 
 /** Settings of the signing side. */
@@ -16,4 +17,18 @@ public interface CaConfig {
 
     /** Issuing CA used for profiles that name none; defaults to the first issuing CA created. */
     Optional<String> defaultIssuer();
+
+    /** How signatures are verified (fleetca.crypto.*). */
+    Crypto crypto();
+
+    interface Crypto {
+        /**
+         * Verify the ECDSA signatures of CSRs and of the key store, and station tokens' signatures, with the
+         * Amazon Corretto Crypto Provider (AWS-LC) where it loads; false: BouncyCastle and the JDK (the same
+         * answers, slower). Declared here so that start-up validates it; {@code common.NativeVerifier}, a
+         * static helper that the RA and auth use too, reads it from the same configuration on first use.
+         */
+        @WithDefault("true")
+        boolean nativeVerifier();
+    }
 }

@@ -7,7 +7,11 @@ import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Security;
 import java.security.spec.X509EncodedKeySpec;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.operator.ContentVerifierProvider;
 import org.bouncycastle.operator.OperatorCreationException;
@@ -30,84 +34,114 @@ import org.jose4j.jca.ProviderContext;
  * does not load (another platform, a native image, {@code fleetca.crypto.native-verifier=false}) or does not
  * take a key (a curve AWS-LC lacks), {@link SignatureVerifiers} falls back to BouncyCastle: same answers,
  * slower.
+ * <p>
+ * Loading it (unpacking and linking a 9 MiB library, its classes, AWS-LC's self-tests) took 0.5 s and more of
+ * a cold JVM here, and the first verification comes during start-up (the EST server's certificate): so the
+ * first use starts the loading on a thread of its own and is answered by BouncyCastle, as is every
+ * verification until the provider is ready. Nothing waits for it.
  */
 public final class NativeVerifier {
 
     private static final Logger LOG = Logger.getLogger(NativeVerifier.class);
+    private static final AtomicBoolean LOADING = new AtomicBoolean();
+    private static final CountDownLatch SETTLED = new CountDownLatch(1);
+    private static volatile Provider provider;
+    private static volatile ProviderContext jwsContext;
 
     private NativeVerifier() {}
 
-    /** The provider, once loaded and healthy; empty where it is off or did not load. */
+    /** The provider once loaded and healthy; empty while it loads, where it is off or where it did not load. */
     public static Optional<Provider> provider() {
-        return Optional.ofNullable(Holder.PROVIDER);
+        Provider loaded = provider;
+        if (loaded == null) {
+            startLoading();
+        }
+        return Optional.ofNullable(loaded);
     }
 
     /**
      * For jose4j (station tokens: ES256, RS256, PS256 signatures verified on every enrollment): a provider
      * context naming the native provider for signatures, which jose4j asks the JCA for by name, so the provider
      * is registered, last in the JDK's list: nothing that asks for an algorithm without naming a provider gets
-     * it instead of the JDK's own. Empty where it is off.
+     * it instead of the JDK's own. Empty until it is loaded, and where it is off.
      */
     public static Optional<ProviderContext> jwsProviderContext() {
-        return Optional.ofNullable(Holder.JWS_CONTEXT);
+        ProviderContext context = jwsContext;
+        if (context == null) {
+            startLoading();
+        }
+        return Optional.ofNullable(context);
     }
 
-    /** A verifier for this EC key through the native provider; empty where it is off or refuses the key. */
+    /** A verifier for this EC key through the native provider; empty where it is not ready or refuses the key. */
     static Optional<ContentVerifierProvider> ecdsa(SubjectPublicKeyInfo key) {
-        Provider provider = Holder.PROVIDER;
-        if (provider == null) {
+        Optional<Provider> loaded = provider();
+        if (loaded.isEmpty()) {
             return Optional.empty();
         }
         PublicKey publicKey;
         try {
-            publicKey = KeyFactory.getInstance("EC", provider).generatePublic(new X509EncodedKeySpec(key.getEncoded()));
+            publicKey = KeyFactory.getInstance("EC", loaded.get()).generatePublic(new X509EncodedKeySpec(key.getEncoded()));
         } catch (GeneralSecurityException | java.io.IOException | RuntimeException e) {
             return Optional.empty();   // a curve or encoding AWS-LC does not take: BouncyCastle decides
         }
         try {
-            return Optional.of(new JcaContentVerifierProviderBuilder().setProvider(provider).build(publicKey));
+            return Optional.of(new JcaContentVerifierProviderBuilder().setProvider(loaded.get()).build(publicKey));
         } catch (OperatorCreationException e) {
             return Optional.empty();
         }
     }
 
-    /** Loaded on first use, so a start that verifies nothing does not unpack the native library. */
-    private static final class Holder {
-        static final Provider PROVIDER = load();
-        static final ProviderContext JWS_CONTEXT = jwsContext(PROVIDER);
+    /** Starts the loading, then waits up to {@code timeout} for it to end (tests: the provider, if it loads). */
+    static Optional<Provider> awaitLoaded(Duration timeout) throws InterruptedException {
+        startLoading();
+        SETTLED.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return Optional.ofNullable(provider);
+    }
 
-        private static ProviderContext jwsContext(Provider provider) {
-            if (provider == null) {
-                return null;
-            }
-            if (Security.getProvider(provider.getName()) == null) {
-                Security.addProvider(provider);
-            }
-            ProviderContext context = new ProviderContext();
-            context.getSuppliedKeyProviderContext().setSignatureProvider(provider.getName());
-            return context;
+    private static void startLoading() {
+        if (LOADING.compareAndSet(false, true)) {
+            Thread.ofPlatform().daemon().name("fleetca-native-verifier-load").start(NativeVerifier::loadAndSettle);
         }
+    }
 
-        private static Provider load() {
-            boolean enabled = ConfigProvider.getConfig().getOptionalValue("fleetca.crypto.native-verifier", Boolean.class)
-                    .orElse(true);
-            if (!enabled) {
-                LOG.info("signature verification: BouncyCastle (fleetca.crypto.native-verifier=false)");
-                return null;
-            }
-            try {
-                AmazonCorrettoCryptoProvider accp = AmazonCorrettoCryptoProvider.INSTANCE;
-                Throwable error = accp.getLoadingError();
-                if (error != null) {
-                    LOG.warnf("signature verification: BouncyCastle; the native provider did not load (%s)", error.toString());
-                    return null;
+    private static void loadAndSettle() {
+        try {
+            Provider loaded = load();
+            if (loaded != null) {
+                if (Security.getProvider(loaded.getName()) == null) {
+                    Security.addProvider(loaded);
                 }
-                LOG.infof("signature verification (ECDSA): Amazon Corretto Crypto Provider %s", accp.getVersionStr());
-                return accp;
-            } catch (Throwable e) {   // LinkageError on a platform without its library, or in a native image
-                LOG.warnf("signature verification: BouncyCastle; the native provider did not load (%s)", e.toString());
+                ProviderContext context = new ProviderContext();
+                context.getSuppliedKeyProviderContext().setSignatureProvider(loaded.getName());
+                jwsContext = context;
+                provider = loaded;
+            }
+        } finally {
+            SETTLED.countDown();
+        }
+    }
+
+    private static Provider load() {
+        boolean enabled = ConfigProvider.getConfig().getOptionalValue("fleetca.crypto.native-verifier", Boolean.class)
+                .orElse(true);
+        if (!enabled) {
+            LOG.info("signature verification: BouncyCastle (fleetca.crypto.native-verifier=false)");
+            return null;
+        }
+        try {
+            AmazonCorrettoCryptoProvider accp = AmazonCorrettoCryptoProvider.INSTANCE;
+            Throwable error = accp.getLoadingError();
+            if (error != null) {
+                LOG.warnf("signature verification: BouncyCastle; the native provider did not load (%s)", error.toString());
                 return null;
             }
+            LOG.infof("signature verification (ECDSA, station tokens): Amazon Corretto Crypto Provider %s",
+                    accp.getVersionStr());
+            return accp;
+        } catch (Throwable e) {   // LinkageError on a platform without its library, or in a native image
+            LOG.warnf("signature verification: BouncyCastle; the native provider did not load (%s)", e.toString());
+            return null;
         }
     }
 }

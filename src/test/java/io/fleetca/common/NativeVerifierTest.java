@@ -40,6 +40,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class NativeVerifierTest {
 
+    /** Loading runs on a thread of its own (off the start path); the tests wait for it. */
+    private static final java.time.Duration LOAD = java.time.Duration.ofSeconds(60);
+
     static Stream<Arguments> signatures() throws Exception {
         List<Arguments> rows = new ArrayList<>();
         for (String[] curve : new String[][] {{"secp256r1", "SHA256withECDSA"}, {"secp384r1", "SHA384withECDSA"}}) {
@@ -71,7 +74,7 @@ class NativeVerifierTest {
     @MethodSource("signatures")
     void decidesAsBouncyCastleDoes(String row, SubjectPublicKeyInfo key, String algorithm, byte[] message, byte[] signature,
                                    boolean expected) throws Exception {
-        assumeTrue(NativeVerifier.provider().isPresent(), "the native provider is not loaded on this platform");
+        assumeTrue(NativeVerifier.awaitLoaded(LOAD).isPresent(), "the native provider is not loaded on this platform");
         ContentVerifierProvider inNativeCode = NativeVerifier.ecdsa(key).orElseThrow();
         ContentVerifierProvider bouncyCastle = SignatureVerifiers.bouncyCastleEcdsa(key);
         assertEquals(expected, decision(bouncyCastle, algorithm, message, signature), "BouncyCastle: " + row);
@@ -80,11 +83,11 @@ class NativeVerifierTest {
 
     /** The platform FleetCA is built and measured on loads it: else the CSR check would be silently slower. */
     @Test
-    void loadsOnLinuxX86() {
+    void loadsOnLinuxX86() throws InterruptedException {
         String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
         String arch = System.getProperty("os.arch");
         assumeTrue(os.contains("linux") && (arch.equals("amd64") || arch.equals("x86_64")), "not linux x86-64");
-        assertTrue(NativeVerifier.provider().isPresent(), "the Amazon Corretto Crypto Provider did not load");
+        assertTrue(NativeVerifier.awaitLoaded(LOAD).isPresent(), "the Amazon Corretto Crypto Provider did not load");
     }
 
     /** A public point moved off its curve: neither verifier takes the key, so the CSR is refused. */
@@ -93,6 +96,7 @@ class NativeVerifierTest {
         byte[] spki = ecKey("secp256r1").getPublic().getEncoded();
         spki[spki.length - 1] ^= 0x01;   // the last byte of y
         SubjectPublicKeyInfo key = SubjectPublicKeyInfo.getInstance(spki);
+        assumeTrue(NativeVerifier.awaitLoaded(LOAD).isPresent(), "the native provider is not loaded on this platform");
         assertFalse(NativeVerifier.ecdsa(key).isPresent(), "the native provider took a point off the curve");
         assertThrows(org.bouncycastle.operator.OperatorCreationException.class, () -> SignatureVerifiers.forKey(key));
     }
