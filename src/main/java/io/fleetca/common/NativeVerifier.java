@@ -51,7 +51,7 @@ public final class NativeVerifier {
     private NativeVerifier() {}
 
     /** The provider once loaded and healthy; empty while it loads, where it is off or where it did not load. */
-    public static Optional<Provider> provider() {
+    static Optional<Provider> provider() {
         Provider loaded = provider;
         if (loaded == null) {
             startLoading();
@@ -75,20 +75,15 @@ public final class NativeVerifier {
 
     /** A verifier for this EC key through the native provider; empty where it is not ready or refuses the key. */
     static Optional<ContentVerifierProvider> ecdsa(SubjectPublicKeyInfo key) {
-        Optional<Provider> loaded = provider();
-        if (loaded.isEmpty()) {
+        Provider loaded = provider().orElse(null);
+        if (loaded == null) {
             return Optional.empty();
         }
-        PublicKey publicKey;
         try {
-            publicKey = KeyFactory.getInstance("EC", loaded.get()).generatePublic(new X509EncodedKeySpec(key.getEncoded()));
-        } catch (GeneralSecurityException | java.io.IOException | RuntimeException e) {
+            PublicKey publicKey = KeyFactory.getInstance("EC", loaded).generatePublic(new X509EncodedKeySpec(key.getEncoded()));
+            return Optional.of(new JcaContentVerifierProviderBuilder().setProvider(loaded).build(publicKey));
+        } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException | RuntimeException e) {
             return Optional.empty();   // a curve or encoding AWS-LC does not take: BouncyCastle decides
-        }
-        try {
-            return Optional.of(new JcaContentVerifierProviderBuilder().setProvider(loaded.get()).build(publicKey));
-        } catch (OperatorCreationException e) {
-            return Optional.empty();
         }
     }
 
@@ -129,19 +124,19 @@ public final class NativeVerifier {
             LOG.info("signature verification: BouncyCastle (fleetca.crypto.native-verifier=false)");
             return null;
         }
+        Throwable error;
         try {
             AmazonCorrettoCryptoProvider accp = AmazonCorrettoCryptoProvider.INSTANCE;
-            Throwable error = accp.getLoadingError();
-            if (error != null) {
-                LOG.warnf("signature verification: BouncyCastle; the native provider did not load (%s)", error.toString());
-                return null;
+            error = accp.getLoadingError();
+            if (error == null) {
+                LOG.infof("signature verification (ECDSA, station tokens): Amazon Corretto Crypto Provider %s",
+                        accp.getVersionStr());
+                return accp;
             }
-            LOG.infof("signature verification (ECDSA, station tokens): Amazon Corretto Crypto Provider %s",
-                    accp.getVersionStr());
-            return accp;
         } catch (Throwable e) {   // LinkageError on a platform without its library, or in a native image
-            LOG.warnf("signature verification: BouncyCastle; the native provider did not load (%s)", e.toString());
-            return null;
+            error = e;
         }
+        LOG.warnf("signature verification: BouncyCastle; the native provider did not load (%s)", error.toString());
+        return null;
     }
 }
