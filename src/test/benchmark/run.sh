@@ -165,6 +165,22 @@ start_fleetca() {
   curl -fs -o /dev/null "$base/q/health/ready" || { tail -40 "$logf"; die "FleetCA not ready after 120 s"; }
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$fpid/stat"; }
+# thread_ticks: "group ticks" per thread of FleetCA, the group being the thread's name without its number
+# (executor-thread-7 -> executor-thread), so a run's CPU can be split by role (request work, event loops,
+# JIT compilers, GC, the audit sealer).
+thread_ticks() {
+  local t comm
+  for t in /proc/"$fpid"/task/*; do
+    { read -r comm <"$t/comm" && awk -v id="${t##*/}" -v n="$comm" '{gsub(/[-#]?[0-9]+$/, "", n); gsub(/ /, "_", n); print id, n, $14 + $15}' "$t/stat"; } 2>/dev/null || true
+  done
+}
+# thread_split BEFORE AFTER REQUESTS: the CPU of a run by thread group, in ms per request, largest first
+# (per thread id: a pool thread started during the run counts from zero; one that ended is not seen).
+thread_split() {
+  awk -v hz="$HZ" -v n="$3" 'FNR == NR {b[$1] = $3; next} {d = $3 - b[$1]; if (d > 0) a[$2] += d}
+    END {for (g in a) if (n > 0) printf "%s %.3f\n", g, 1000 * a[g] / hz / n}' "$1" "$2" \
+    | sort -k2 -rn | head -8 | awk '{printf "%s%s %s ms", (NR > 1 ? ", " : ""), $1, $2} END {print ""}'
+}
 rss_mib() { awk '/^VmRSS/ {printf "%d", $2 / 1024}' "/proc/$fpid/status"; }
 
 # wrk_run LABEL CONNECTIONS SECONDS LUA: one bounded wrk run (1 thread) against FleetCA with a peers
@@ -172,11 +188,13 @@ rss_mib() { awk '/^VmRSS/ {printf "%d", $2 / 1024}' "/proc/$fpid/status"; }
 # the server's CPU seconds to $jsonl.
 wrk_run() {
   local label=$1 c=$2 secs=$3 lua=$4 raw=$out/logs/wrk-$1.txt t0 t1 line
-  t0=$(cpu_ticks)
+  t0=$(cpu_ticks); thread_ticks >"$out/logs/threads-$label.before"
   WRK_NTHREADS=1 WRK_LABEL=$label timeout $((secs + 60)) \
     wrk -t1 -c"$c" -d"${secs}s" --timeout 10s --latency -s "$lua" "$base" >"$raw" 2>&1 || true
-  t1=$(cpu_ticks)
+  t1=$(cpu_ticks); thread_ticks >"$out/logs/threads-$label.after"
   line=$(grep -a '^RESULT ' "$raw" | sed 's/^RESULT //') || { tail -5 "$raw"; die "wrk run $label gave no result"; }
+  log "$label: CPU per request by thread: $(thread_split "$out/logs/threads-$label.before" "$out/logs/threads-$label.after" \
+    "$(jq -r '.good // .requests // 0' <<<"$line")")"
   jq -c --argjson c "$c" --argjson cpu "$(echo "scale=3; ($t1 - $t0) / $HZ" | bc)" \
     '. + {conc: $c, server_cpu_s: $cpu}' <<<"$line" | tee -a "$jsonl" >&2
   grep -m3 '^bad response' "$raw" >&2 || true

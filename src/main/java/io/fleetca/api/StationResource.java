@@ -108,7 +108,7 @@ public class StationResource {
         EnrollmentResult r = serviceCertificates.station(station.station(), station.actor(), request.csr());
         return Response.created(URI.create("/api/v1/certificates/" + r.record().serial()))
                 .entity(new Dtos.EnrollResponse(r.record().serial(), null, r.record().issuerId(), r.record().profile(),
-                        r.record().notBefore(), r.record().notAfter(), Pem.certificate(r.certificate()), Pem.chain(r.chain())))
+                        r.record().notBefore(), r.record().notAfter(), Pem.certificate(r.der()), Pem.chain(r.chain())))
                 .build();
     }
 

@@ -10,4 +10,10 @@ import org.bouncycastle.cert.X509CertificateHolder;
  * signing another (an idempotent retry, or an identical request that won the race).
  */
 public record EnrollmentResult(CertificateRecord record, X509CertificateHolder certificate,
-                               List<X509CertificateHolder> chain, boolean created) {}
+                               List<X509CertificateHolder> chain, boolean created) {
+
+    /** The certificate's DER as recorded: the bytes that leave (encoding the holder again would walk its whole tree). */
+    public byte[] der() {
+        return record.der();
+    }
+}

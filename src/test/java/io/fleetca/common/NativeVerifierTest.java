@@ -90,6 +90,22 @@ class NativeVerifierTest {
         assertTrue(NativeVerifier.awaitLoaded(LOAD).isPresent(), "the Amazon Corretto Crypto Provider did not load");
     }
 
+    /**
+     * An issuer's verifier is kept only once the loading has ended: one made while it still loads (BouncyCastle,
+     * during start-up) is not kept, so the issuer's later verifications get the native one.
+     */
+    @Test
+    void keepsNoIssuerVerifierMadeWhileTheProviderLoads() throws Exception {
+        SubjectPublicKeyInfo issuer = SubjectPublicKeyInfo.getInstance(ecKey("secp256r1").getPublic().getEncoded());
+        assertTrue(SignatureVerifiers.forIssuer(issuer, false) != SignatureVerifiers.forIssuer(issuer, false),
+                "a verifier made before the loading ended was kept");
+        assumeTrue(NativeVerifier.awaitLoaded(LOAD).isPresent(), "the native provider is not loaded on this platform");
+        ContentVerifierProvider kept = SignatureVerifiers.forIssuer(issuer);
+        assertTrue(kept == SignatureVerifiers.forIssuer(issuer), "the issuer's verifier was not kept");
+        assertTrue(kept.getClass().getName().startsWith("org.bouncycastle.operator.jcajce."),
+                "the kept issuer verifier is not the native provider's (JCA) one: " + kept.getClass().getName());
+    }
+
     /** A public point moved off its curve: neither verifier takes the key, so the CSR is refused. */
     @Test
     void refusesAPointOffTheCurve() throws Exception {

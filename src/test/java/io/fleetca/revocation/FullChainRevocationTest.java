@@ -284,8 +284,19 @@ public class FullChainRevocationTest {
                 .then().statusCode(200).extract().asByteArray());
     }
 
-    static byte[] crl(String caId) {
-        return given().when().get("/crl/" + caId + ".crl").then().statusCode(200).extract().asByteArray();
+    /**
+     * The CA's published complete CRL. A CA created moments ago may have its first CRL being published: FleetCA
+     * answers 503 crl-not-ready ("retry shortly") then, and the test retries as a client would, for up to 30 s.
+     */
+    static byte[] crl(String caId) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        var r = given().when().get("/crl/" + caId + ".crl");
+        while (r.statusCode() == 503 && System.currentTimeMillis() < deadline) {
+            r.then().body("type", equalTo("https://fleetca.io/problems/crl-not-ready"));
+            Thread.sleep(100);
+            r = given().when().get("/crl/" + caId + ".crl");
+        }
+        return r.then().statusCode(200).extract().asByteArray();
     }
 
     /** Waits until the CA's published complete CRL lists the serial (published within seconds in tests). */
