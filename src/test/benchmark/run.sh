@@ -32,9 +32,11 @@
 #   DURATION (15)        seconds per measured wrk run (FleetCA and peers)
 #   CONNS (64)           connections of the concurrent runs (the single-connection run is always 1)
 #   WARMUP (5)           seconds of unmeasured load before FleetCA's OCSP runs
-#   ENROLL_WARMUP (60)   seconds of unmeasured enrollment load first: the JIT compiles the enrollment path
-#                        (Hibernate, the PostgreSQL driver, BouncyCastle) for about a minute on 2 cores, and
-#                        a production server has long been past that; a shorter warm-up measures the compiler
+#   ENROLL_WARMUP (150)  seconds of unmeasured enrollment load first: the JIT compiles the enrollment path
+#                        (Hibernate, the PostgreSQL driver, BouncyCastle) for 80 to 90 s of load on 2 cores
+#                        (`jstat -compiler` every 10 s: 11,606 methods and 27 s of compiler time at 10 s, 16,050
+#                        and 81 s at 80 s, then a few a second), and a production server has long been past that;
+#                        a shorter warm-up measures the compiler (the per-thread split after each run shows it)
 #   C1_WARMUP (20)       seconds of unmeasured single-connection enrollment before that run (the compiler
 #                        recompiles part of the path when the concurrency drops)
 #   OCSP_CERTS (300)     devices enrolled first, asked about by the OCSP runs
@@ -60,7 +62,7 @@ export PEERS_DIR=${PEERS_DIR:-/tmp/peers}
 DURATION=${DURATION:-15}
 CONNS=${CONNS:-64}
 WARMUP=${WARMUP:-5}
-ENROLL_WARMUP=${ENROLL_WARMUP:-60}
+ENROLL_WARMUP=${ENROLL_WARMUP:-150}
 C1_WARMUP=${C1_WARMUP:-20}
 OCSP_CERTS=${OCSP_CERTS:-300}
 CRL_ENTRIES=${CRL_ENTRIES:-1000000}
@@ -293,7 +295,7 @@ fi
 rss_after=""
 if has enroll; then
   log "enrollment warm-up: $ENROLL_WARMUP s at $CONNS connections"
-  n_warm=$(( 250 * ENROLL_WARMUP + 500 )); [ "$n_warm" -gt 40000 ] && n_warm=40000
+  n_warm=$(( 400 * ENROLL_WARMUP + 500 )); [ "$n_warm" -gt 64000 ] && n_warm=64000
   mint WARM "$n_warm" "$work/warm.tsv" >/dev/null
   WRK_LINES=$work/warm.tsv wrk_run warmup "$CONNS" "$ENROLL_WARMUP" "$enroll_lua"
   rate=$(get warmup '.good_rps | floor')

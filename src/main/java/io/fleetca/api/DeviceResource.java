@@ -82,7 +82,7 @@ public class DeviceResource {
         URI location = URI.create("/api/v1/certificates/" + result.record().serial());
         Response.ResponseBuilder response = result.created() ? Response.created(location) : Response.ok().location(location);
         String chain = Pem.chain(result.chain());
-        String leaf = Pem.certificate(result.certificate());
+        String leaf = Pem.certificate(result.der());
         if (accept != null && accept.contains(PEM_CHAIN)) {
             return response.type(PEM_CHAIN).entity(leaf + chain).build();
         }

@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
@@ -81,8 +82,60 @@ public class LintedSigner {
         if (!verifies(verifier, algorithm, tbs, signature)) {
             throw new IllegalStateException("the key store produced a signature that does not verify");
         }
-        return new X509CertificateHolder(Certificate.getInstance(new DERSequence(new ASN1Encodable[] {
-                lintCopy.toASN1Structure().getTBSCertificate(), algorithm, new DERBitString(signature)})));
+        DERBitString signatureValue = new DERBitString(signature);
+        Certificate certificate = Certificate.getInstance(new DERSequence(new ASN1Encodable[] {
+                lintCopy.toASN1Structure().getTBSCertificate(), algorithm, signatureValue}));
+        try {
+            return new AssembledCertificate(certificate, derSequence(tbs, algorithm.getEncoded(ASN1Encoding.DER),
+                    signatureValue.getEncoded(ASN1Encoding.DER)));
+        } catch (IOException e) {
+            throw new IllegalStateException("encoding the certificate failed", e);
+        }
+    }
+
+    /**
+     * A signed certificate with its DER kept: the TBS bytes that were signed, the algorithm and the signature,
+     * in one SEQUENCE (RFC 5280 §4.1). Every use of the certificate (the record, the PEM, EST's PKCS#7) asks for
+     * its encoding, and BouncyCastle encodes the whole tree again on each {@code getEncoded()}.
+     */
+    static final class AssembledCertificate extends X509CertificateHolder {
+        private static final long serialVersionUID = 1L;
+        private final byte[] der;
+
+        AssembledCertificate(Certificate certificate, byte[] der) {
+            super(certificate);
+            this.der = der;
+        }
+
+        @Override
+        public byte[] getEncoded() {
+            return der.clone();
+        }
+    }
+
+    /** DER SEQUENCE of elements already DER-encoded (X.690 §8.9, definite length §10.1). */
+    static byte[] derSequence(byte[]... elements) {
+        int length = 0;
+        for (byte[] e : elements) {
+            length += e.length;
+        }
+        int lengthBytes = length < 0x80 ? 0 : (Integer.SIZE - Integer.numberOfLeadingZeros(length) + 7) / 8;
+        byte[] out = new byte[2 + lengthBytes + length];
+        out[0] = 0x30;
+        if (lengthBytes == 0) {
+            out[1] = (byte) length;
+        } else {
+            out[1] = (byte) (0x80 | lengthBytes);
+            for (int i = 0; i < lengthBytes; i++) {
+                out[2 + i] = (byte) (length >>> (8 * (lengthBytes - 1 - i)));
+            }
+        }
+        int at = 2 + lengthBytes;
+        for (byte[] e : elements) {
+            System.arraycopy(e, 0, out, at, e.length);
+            at += e.length;
+        }
+        return out;
     }
 
     private static boolean verifies(ContentVerifierProvider provider, AlgorithmIdentifier algorithm, byte[] tbs,

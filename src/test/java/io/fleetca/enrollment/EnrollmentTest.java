@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -76,6 +77,11 @@ public class EnrollmentTest {
         assertEquals("/api/v1/certificates/" + serial, java.net.URI.create(r.header("Location")).getPath());
 
         X509CertificateHolder cert = parseChain(r.path("certificate")).get(0);
+        // The bytes FleetCA sent (its assembled DER: signed TBS, algorithm, signature) are the DER encoding.
+        byte[] sent = java.util.Base64.getMimeDecoder().decode(r.<String>path("certificate")
+                .replaceAll("-----[A-Z ]+-----", ""));
+        assertArrayEquals(sent, org.bouncycastle.asn1.x509.Certificate.getInstance(sent)
+                .getEncoded(org.bouncycastle.asn1.ASN1Encoding.DER));
         List<X509CertificateHolder> chain = parseChain(r.path("chain"));
         assertEquals(2, chain.size(), "issuing CA and root");
         assertEquals(new BigInteger(serial, 16), cert.getSerialNumber());
