@@ -87,14 +87,6 @@ public final class NativeVerifier {
         }
     }
 
-    /**
-     * Whether the loading has ended (loaded, off or failed): until then an empty {@link #provider()} means "not
-     * yet", not "not here", so what is kept for the life of the process must not be built on it.
-     */
-    static boolean settled() {
-        return SETTLED.getCount() == 0;
-    }
-
     /** Starts the loading, then waits up to {@code timeout} for it to end (tests: the provider, if it loads). */
     static Optional<Provider> awaitLoaded(Duration timeout) throws InterruptedException {
         startLoading();
