@@ -167,7 +167,7 @@ start_fleetca() {
   curl -fs -o /dev/null "$base/q/health/ready" || { tail -40 "$logf"; die "FleetCA not ready after 120 s"; }
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$fpid/stat"; }
-# thread_ticks: "group ticks" per thread of FleetCA, the group being the thread's name without its number
+# thread_ticks: "id group ticks" per thread of FleetCA, the group being the thread's name without its number
 # (executor-thread-7 -> executor-thread), so a run's CPU can be split by role (request work, event loops,
 # JIT compilers, GC, the audit sealer).
 thread_ticks() {
