@@ -210,10 +210,12 @@ public class CrlStore {
                 // One scan for both CRLs (a million rows read once, not twice): each row says which it belongs to.
                 // Times as whole epoch seconds (what a CRL carries, RFC 5280 §5.1.2.6): a number per row is far
                 // cheaper for the driver than a timestamp text to parse, two per row, a million rows.
+                // "revoked_at IS NOT NULL" adds nothing (every revoked row has it) but names the partial index
+                // of revoked rows (V15), which is keyed on it so that no enrollment statement can pick it.
                 try (PreparedStatement ps = c.prepareStatement("SELECT serial, CAST(FLOOR(EXTRACT(EPOCH FROM revoked_at)) AS BIGINT),"
                                 + " revocation_reason, CAST(FLOOR(EXTRACT(EPOCH FROM invalidity_date)) AS BIGINT),"
                                 + " status, revocation_seq > ? FROM certificate WHERE issuer_id = ? AND not_after > ?"
-                                + " AND (status = 'REVOKED' OR revocation_seq > ?)",
+                                + " AND ((revoked_at IS NOT NULL AND status = 'REVOKED') OR revocation_seq > ?)",
                         ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
                     ps.setFetchSize(FETCH_SIZE);
                     ps.setLong(1, deltaSince);

@@ -42,19 +42,24 @@ public class RevocationLedger {
         return change;
     }
 
+    /** The last change to a CA's certificates, one probe of the partial index (V15); see {@link #lastChangeOf}. */
+    static final String LAST_CHANGE = "SELECT revocation_seq FROM certificate WHERE issuer_id = ?1"
+            + " AND revocation_seq IS NOT NULL ORDER BY revocation_seq DESC LIMIT 1";
+
     /**
      * The revocation clock value of the last change (revoke, release, reason upgrade) to a certificate this
      * CA issued, 0 if none: the per-CA change mark that makes only this CA's CRLs due. Derived from the
-     * ledger rows themselves (every change stamps revocation_seq; index certificate_issuer_revocation_seq_idx
-     * makes this one index probe), so no change path can forget to bump it and no extra row is written.
+     * ledger rows themselves (every change stamps revocation_seq; the partial index
+     * certificate_issuer_revocation_seq_idx makes this one backward index probe, written as ORDER BY ... LIMIT 1
+     * so that no plan can take it for an aggregate over the issuer's rows), so no change path can forget to bump
+     * it and no extra row is written.
      * Committed changes only: a change with a value at most a CRL snapshot's clock value is in that snapshot
      * (see {@link #nextChange()}). Any other revocation state listed on this CA's CRLs must be counted here too.
      */
     @Transactional(Transactional.TxType.SUPPORTS)
     public long lastChangeOf(String caId) {
-        Object max = em.createNativeQuery("SELECT MAX(revocation_seq) FROM certificate WHERE issuer_id = ?1")
-                .setParameter(1, caId).getSingleResult();
-        return max == null ? 0 : ((Number) max).longValue();
+        List<?> last = em.createNativeQuery(LAST_CHANGE).setParameter(1, caId).getResultList();
+        return last.isEmpty() ? 0 : ((Number) last.get(0)).longValue();
     }
 
     /** The certificate row, locked until the transaction ends. */
