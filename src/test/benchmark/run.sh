@@ -18,8 +18,8 @@
 #   - start-to-ready on a restart with existing CAs, without and with a Java 25 AOT cache (training
 #     run with -XX:AOTCacheOutput, then -XX:AOTCache), and RSS after the enrollment runs.
 # The server's CPU per request comes from /proc/<pid>/stat before and after each run, as the peers'
-# run-wrk.sh does. Ratios are FleetCA / peer for rates and peer / FleetCA for times, so >= 1 means
-# FleetCA is at least as good.
+# run-wrk.sh does; for enrollment, PostgreSQL's CPU per certificate too (all its processes, from /proc).
+# Ratios are FleetCA / peer for rates and peer / FleetCA for times, so >= 1 means FleetCA is at least as good.
 #
 # Peers: PEERS (default /work/shared/peers, i.e. ../shared/peers next to the repository's
 # worktrees) holds the peer scripts; they are called, never copied. Their data goes to PEERS_DIR
@@ -167,6 +167,16 @@ start_fleetca() {
   curl -fs -o /dev/null "$base/q/health/ready" || { tail -40 "$logf"; die "FleetCA not ready after 120 s"; }
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$fpid/stat"; }
+# pg_ticks: CPU ticks of every PostgreSQL process (backends, WAL writer, checkpointer; a backend that exited counts
+# in its postmaster's children's time), for the database's share of a run's cost. PostgreSQL serves other databases
+# too: on a machine where something else uses it meanwhile, this figure includes that.
+pg_ticks() {
+  local p t=0 v
+  for p in $(pgrep -x postgres || true); do
+    v=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$p/stat" 2>/dev/null) && t=$((t + v))
+  done
+  echo "$t"
+}
 # thread_ticks: "id group ticks" per thread of FleetCA, the group being the thread's name without its number
 # (executor-thread-7 -> executor-thread), so a run's CPU can be split by role (request work, event loops,
 # JIT compilers, GC, the audit sealer).
@@ -190,15 +200,16 @@ rss_mib() { awk '/^VmRSS/ {printf "%d", $2 / 1024}' "/proc/$fpid/status"; }
 # the server's CPU seconds to $jsonl.
 wrk_run() {
   local label=$1 c=$2 secs=$3 lua=$4 raw=$out/logs/wrk-$1.txt t0 t1 line
-  t0=$(cpu_ticks); thread_ticks >"$out/logs/threads-$label.before"
+  t0=$(cpu_ticks); p0=$(pg_ticks); thread_ticks >"$out/logs/threads-$label.before"
   WRK_NTHREADS=1 WRK_LABEL=$label timeout $((secs + 60)) \
     wrk -t1 -c"$c" -d"${secs}s" --timeout 10s --latency -s "$lua" "$base" >"$raw" 2>&1 || true
-  t1=$(cpu_ticks); thread_ticks >"$out/logs/threads-$label.after"
+  t1=$(cpu_ticks); p1=$(pg_ticks); thread_ticks >"$out/logs/threads-$label.after"
   line=$(grep -a '^RESULT ' "$raw" | sed 's/^RESULT //') || { tail -5 "$raw"; die "wrk run $label gave no result"; }
   log "$label: CPU per request by thread: $(thread_split "$out/logs/threads-$label.before" "$out/logs/threads-$label.after" \
     "$(jq -r '.good // .requests // 0' <<<"$line")")"
   jq -c --argjson c "$c" --argjson cpu "$(echo "scale=3; ($t1 - $t0) / $HZ" | bc)" \
-    '. + {conc: $c, server_cpu_s: $cpu}' <<<"$line" | tee -a "$jsonl" >&2
+    --argjson pg "$(echo "scale=3; ($p1 - $p0) / $HZ" | bc | sed 's/^\./0./')" \
+    '. + {conc: $c, server_cpu_s: $cpu, pg_cpu_s: $pg}' <<<"$line" | tee -a "$jsonl" >&2
   grep -m3 '^bad response' "$raw" >&2 || true
 }
 get() { jq -r --arg l "$1" "select(.label == \$l) | $2" "$jsonl" | tail -1; }
@@ -447,10 +458,11 @@ log "end: $up_end"
 # ---------------------------------------------------------------- the table
 pj=$RESULTS/results.jsonl; touch "$pj"
 peer() { jq -r --arg l "$1" "select(.label == \$l) | $2" "$pj" | tail -1; }
-rate_cell() {   # JSON line -> "N/s, p50 x ms, p99 y ms, z ms CPU/req"
+rate_cell() {   # JSON line -> "N/s, p50 x ms, p99 y ms, z ms CPU/req[ + w ms PostgreSQL]"
   jq -r --arg per "$2" '"\(.good_rps | floor)/s, p50 \(.p50_ms) ms, p99 \(.p99_ms) ms"
     + (if .server_cpu_s then ", \((.server_cpu_s * 1000 / ([.good, 1] | max)) * 100 | floor / 100) ms CPU/\($per)"
        elif .server_cpu_ms_per_req then ", \(.server_cpu_ms_per_req * 100 | floor / 100) ms CPU/\($per)" else "" end)
+    + (if $per == "cert" and .pg_cpu_s then " + \((.pg_cpu_s * 1000 / ([.good, 1] | max)) * 100 | floor / 100) ms PostgreSQL" else "" end)
     + (if .bad + .sock_err > 0 then " (\(.bad + .sock_err) failed)" else "" end)
     + (if .bodies_exhausted > 0 then " (tokens ran out)" else "" end)' <<<"$1"
 }
