@@ -7,10 +7,11 @@
 --    point lookup "issuer_id = $1 AND serial = $2" and kept it: each enrollment's recording then walked
 --    every certificate of the issuer (1.7 ms of PostgreSQL per enrollment at 24,000 certificates, growing
 --    with the ledger; auto_explain, 2026-12-07). As partial indexes they match only queries that imply
---    their predicate, so the unique (issuer_id, serial) index is the one left for a point lookup.
+--    their predicate, so the indexes keyed on the serial are the ones left for a point lookup.
 -- 2. MAX(revocation_seq) per issuer (RevocationLedger.lastChangeOf) walked past every NULL entry of the
 --    issuer; on the partial index it is one probe.
--- 3. Each insert and each RESERVED -> ISSUED update wrote an entry in all four; now in none of them.
+-- 3. Each reservation and each RESERVED -> ISSUED update wrote an entry in all four; now the reservation writes
+--    one (reserved) and the update none.
 --
 -- Every query that used them implies the predicate: the CRL read ((revoked_at IS NOT NULL AND status = 'REVOKED')
 -- OR revocation_seq > ?), the revocation feed and clock (revocation_seq > ?, revocation_seq IS NOT NULL), reserved
@@ -30,3 +31,8 @@ DROP INDEX certificate_status_reserved_at_idx;
 CREATE INDEX certificate_reserved_at_idx ON certificate (reserved_at) WHERE status = 'RESERVED';
 DROP INDEX certificate_revoke_after_idx;
 CREATE INDEX certificate_revoke_after_idx ON certificate (revoke_after) WHERE revoke_after IS NOT NULL;
+
+-- The CRL read finds revoked rows through revoked_at (above), so a revoked row without it would be missing from
+-- every CRL. Every revocation has set it since V2; from here the database refuses a row that breaks that, and
+-- validating the constraint stops this migration, and FleetCA's start, on a ledger that already holds one.
+ALTER TABLE certificate ADD CONSTRAINT certificate_revoked_has_time CHECK (status <> 'REVOKED' OR revoked_at IS NOT NULL);

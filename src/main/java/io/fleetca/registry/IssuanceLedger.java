@@ -24,7 +24,7 @@ public class IssuanceLedger {
     private static final int MAX_SERIAL_ATTEMPTS = 3;
 
     // The point reads and writes of every enrollment and OCSP answer, by issuer and serial, and the key-compromise
-    // check, named so that LedgerPlansTest holds their plans to an index of the one row (V15): the plan PostgreSQL
+    // check, named so that LedgerIndexesTest holds their plans to an index of the one row (V15): the plan PostgreSQL
     // keeps for a prepared statement is made once per connection, possibly while the ledger was empty.
 
     /** The reserved row and its issuer's revocation, for the recording. */

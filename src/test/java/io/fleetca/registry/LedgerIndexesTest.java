@@ -1,10 +1,18 @@
 package io.fleetca.registry;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fleetca.testing.Fixtures;
+import io.fleetca.testing.TestStation;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.math.BigInteger;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -12,23 +20,30 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /**
- * The plans PostgreSQL keeps for the ledger's point statements (V15). The driver prepares each enrollment and
- * OCSP statement on the server, and the server keeps one generic plan per statement and connection, made after a
- * few executions: on a new installation, while the ledger is empty and has no statistics, when every index costs
- * the same. This holds each statement, planned generically on empty copies of the ledger's tables (their indexes
- * as the migrations left them), to an index that finds its row: before V15 the recording's read of the reserved
- * row took (issuer_id, revocation_seq) and walked every certificate of the issuer, 1.7 ms per enrollment at 24,000.
+ * The ledger's indexes on PostgreSQL (V15): the plans kept for its point statements, and the constraint the index
+ * of revoked rows relies on.
+ * <p>
+ * The plans: the driver prepares each enrollment and OCSP statement on the server, and the server keeps one generic
+ * plan per statement and connection, made after a few executions: on a new installation, while the ledger is empty
+ * and has no statistics, when every index costs the same. Each statement, planned generically on empty copies of the
+ * ledger's tables (their indexes as the migrations left them), must use an index that finds its row: before V15 the
+ * recording's read of the reserved row took (issuer_id, revocation_seq) and walked every certificate of the issuer,
+ * 1.7 ms per enrollment at 24,000.
  */
 @QuarkusTest
-class LedgerPlansTest {
+class LedgerIndexesTest {
 
     private static final String PROBE = "ledger_plan_probe";
     private static final Pattern INDEX_USED = Pattern.compile("Index (?:Only )?Scan(?: Backward)? using (\\S+) on certificate\\b");
+
+    @Inject
+    DataSource dataSource;
 
     @Test
     void eachPointStatementUsesAnIndexOfItsRowOnAnEmptyLedger() throws SQLException {
@@ -56,6 +71,29 @@ class LedgerPlansTest {
                 assertUses(st, IssuanceLedger.RECORDING_UPDATE, "'\\x00', now(), 'ca', 's'", reserved);
             } finally {
                 st.execute("DROP SCHEMA " + PROBE + " CASCADE");
+            }
+        }
+    }
+
+    /**
+     * The CRL read finds revoked rows by their revocation time (the partial index keyed on it): the database refuses
+     * a revoked row without one, which no CRL would list, and writes nothing.
+     */
+    @Test
+    void aRevokedRowWithoutItsRevocationTimeIsRefused() throws SQLException {
+        Fixtures.Enrolled device = Fixtures.enroll(TestStation.register(), TestStation.newDeviceId());
+        String serial = new BigInteger(120, new SecureRandom()).setBit(119).toString(16);
+        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO certificate (issuer_id, serial, status, device_id, station_id, profile, spki_sha256, not_before,"
+                        + " not_after, reserved_at, revocation_reason) SELECT issuer_id, ?, 'REVOKED', device_id, station_id,"
+                        + " profile, spki_sha256, not_before, not_after, reserved_at, 'keyCompromise' FROM certificate"
+                        + " WHERE serial = ?")) {
+            insert.setString(1, serial);
+            insert.setString(2, device.serial());
+            SQLException refused = assertThrows(SQLException.class, insert::executeUpdate);
+            assertEquals("23514", refused.getSQLState(), "check_violation: " + refused.getMessage());
+            try (Statement st = c.createStatement()) {
+                assertEquals("0", single(st, "SELECT COUNT(*) FROM certificate WHERE serial = '" + serial + "'"));
             }
         }
     }
