@@ -11,7 +11,8 @@ import java.util.List;
  * Serials reserved and never issued. A reservation commits before the HSM signs (ARCHITECTURE.md, the
  * issuance cycle), so a process killed while signing, a refusal in the recording transaction, or an HSM
  * failure leaves a RESERVED row: the serial was perhaps signed, never sent, and is never used again. OCSP
- * answers unknown for it (OcspStatuses), CRLs do not list it. Index: certificate_status_reserved_at_idx (V13).
+ * answers unknown for it (OcspStatuses), CRLs do not list it. Index: certificate_status_reserved_at_idx (V13); on
+ * PostgreSQL the partial certificate_reserved_at_idx (V15), which holds the reserved rows only.
  */
 @ApplicationScoped
 public class ReservedSerials {
