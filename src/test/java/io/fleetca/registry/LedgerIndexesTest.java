@@ -47,6 +47,8 @@ class LedgerIndexesTest {
 
     @Test
     void eachPointStatementUsesAnIndexOfItsRowOnAnEmptyLedger() throws SQLException {
+        // A connection of its own, not the pool's: its search_path, plan_cache_mode and prepared statement must
+        // not reach a connection FleetCA uses.
         Config config = ConfigProvider.getConfig();
         try (Connection c = DriverManager.getConnection(config.getValue("quarkus.datasource.jdbc.url", String.class),
                 config.getValue("quarkus.datasource.username", String.class),
